@@ -1,0 +1,42 @@
+import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
+
+// Cloud support is off (the package keeps a database, which n8n Cloud does not allow), so the
+// official community-node rules apply without the cloud-only ones. Two project rules on top:
+export default [
+	...configWithoutCloudSupport,
+	{ ignores: ['.ci-results/**', 'coverage/**'] },
+	{
+		// The domain core stays n8n-free (STYLE.md §1): nodes adapt it, never the other way round.
+		files: ['nodes/core/**/*.ts'],
+		rules: {
+			// Core errors extend our own hierarchy; nodes/shared/node-errors.ts turns them into n8n errors.
+			'@n8n/community-nodes/require-node-api-error': 'off',
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['n8n-workflow', 'n8n-core', 'n8n-workflow/*', 'n8n-core/*'],
+							message: 'nodes/core must not depend on n8n.',
+						},
+					],
+				},
+			],
+		},
+	},
+	{
+		// Tests, the simulator, benchmarks and scripts are not shipped in the package: rules that
+		// guard what runs inside a user's n8n (no child processes, n8n error types) don't apply.
+		files: ['test/**/*.ts', 'simulator/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+		rules: {
+			'@n8n/community-nodes/no-dangerous-functions': 'off',
+			'@n8n/community-nodes/require-node-api-error': 'off',
+			'@n8n/community-nodes/node-usable-as-tool': 'off',
+		},
+	},
+	{
+		// Command-line tools and benchmarks print to the terminal by design.
+		files: ['bench/**/*.ts', 'scripts/**/*.ts', 'simulator/cli.ts'],
+		rules: { 'no-console': 'off' },
+	},
+];

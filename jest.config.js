@@ -1,0 +1,12 @@
+/** Default test run: unit, contract (SQLite + PostgreSQL) and engine tests. The real-n8n suite is in jest.e2e.config.js. */
+/** @type {import('jest').Config} */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+	},
+	testTimeout: 30_000,
+};

@@ -1,0 +1,49 @@
+import { createHmac, hkdfSync } from 'node:crypto';
+
+import { ConfigError } from '../errors';
+
+/** Independent 256-bit keys derived from the credential's one data-protection key. */
+export interface PrivacyKeys {
+	/** AES-256-GCM key for numbers and user IDs at rest. */
+	readonly encryption: Buffer;
+	/** HMAC-SHA256 key for blind indexes (equality look-ups without decrypting). */
+	readonly blindIndex: Buffer;
+	/** AES-256-GCM key for sealed sender tokens in n8n execution data. */
+	readonly sealing: Buffer;
+}
+
+export const MIN_KEY_LENGTH = 16;
+
+// Fixed salt: the derivation must give the same keys on every worker from the same secret.
+const SALT = Buffer.from('n8n-nodes-civic-broadcast/v1');
+
+function derive(secret: string, purpose: string): Buffer {
+	return Buffer.from(hkdfSync('sha256', secret, SALT, purpose, 32));
+}
+
+export function derivePrivacyKeys(dataProtectionKey: string | undefined): PrivacyKeys {
+	if (!dataProtectionKey || dataProtectionKey.trim() === '') {
+		throw new ConfigError(
+			'The data-protection key is missing: set it in the Consent Store credential (at least 16 characters, e.g. from `openssl rand -base64 32`).',
+		);
+	}
+	if (dataProtectionKey.length < MIN_KEY_LENGTH) {
+		throw new ConfigError(
+			`The data-protection key is too short: use at least ${MIN_KEY_LENGTH} characters (e.g. from \`openssl rand -base64 32\`).`,
+		);
+	}
+	return {
+		encryption: derive(dataProtectionKey, 'encryption'),
+		blindIndex: derive(dataProtectionKey, 'blind-index'),
+		sealing: derive(dataProtectionKey, 'sealed-sender'),
+	};
+}
+
+/** Keyed hash for look-ups: equal inputs give equal indexes; the database alone reveals nothing. */
+export function blindIndex(
+	keys: PrivacyKeys,
+	kind: 'phone' | 'user' | 'message' | 'event',
+	value: string,
+): string {
+	return createHmac('sha256', keys.blindIndex).update(`${kind}:${value}`).digest('base64url');
+}

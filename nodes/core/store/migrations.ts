@@ -1,0 +1,86 @@
+import type { SqlDriver } from './sql-driver';
+
+/**
+ * Versioned schema changes, applied once each, in order, inside a transaction that also holds a
+ * lock, so two workers starting at once cannot both apply one. Never edit a released migration:
+ * add the next version.
+ */
+interface Migration {
+	version: number;
+	sqlite: string[];
+	postgres: string[];
+}
+
+const shared = (idType: string, blobType: string) => [
+	`CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)`,
+	`CREATE TABLE subscribers (
+		id ${idType},
+		pseudonym TEXT NOT NULL UNIQUE,
+		phone_index TEXT UNIQUE,
+		phone_cipher ${blobType},
+		user_index TEXT UNIQUE,
+		user_cipher ${blobType},
+		language TEXT NOT NULL,
+		consent_at BIGINT NOT NULL,
+		consent_source TEXT NOT NULL,
+		consent_keyword TEXT,
+		consent_message_cipher ${blobType},
+		consent_text_version TEXT NOT NULL,
+		CHECK (phone_index IS NOT NULL OR user_index IS NOT NULL)
+	)`,
+	`CREATE TABLE broadcasts (id ${idType}, key TEXT NOT NULL UNIQUE, title TEXT, created_at BIGINT NOT NULL)`,
+	`CREATE TABLE deliveries (
+		broadcast_id BIGINT NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+		subscriber_id BIGINT NOT NULL,
+		state TEXT NOT NULL,
+		message_ref TEXT,
+		error_code INTEGER,
+		status TEXT,
+		status_rank INTEGER NOT NULL DEFAULT 0,
+		updated_at BIGINT NOT NULL,
+		PRIMARY KEY (broadcast_id, subscriber_id)
+	)`,
+	`CREATE UNIQUE INDEX deliveries_message_ref ON deliveries (message_ref)`,
+	`CREATE INDEX deliveries_subscriber ON deliveries (subscriber_id)`,
+	`CREATE TABLE event_keys (key_ref TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)`,
+	`CREATE INDEX event_keys_seen_at ON event_keys (seen_at)`,
+	`CREATE TABLE audit_log (id ${idType}, at BIGINT NOT NULL, pseudonym TEXT NOT NULL, event TEXT NOT NULL, source TEXT NOT NULL)`,
+	`CREATE INDEX audit_log_at ON audit_log (at)`,
+];
+
+const MIGRATIONS: Migration[] = [
+	{
+		version: 1,
+		// AUTOINCREMENT / identity columns: ids are never reused, so keyset pages stay stable.
+		sqlite: shared('INTEGER PRIMARY KEY AUTOINCREMENT', 'BLOB'),
+		postgres: shared('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', 'BYTEA'),
+	},
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export async function migrate(driver: SqlDriver): Promise<number[]> {
+	return driver.transaction(async (tx) => {
+		if (tx.dialect === 'postgres') {
+			// One migrator per schema at a time; the lock ends with the transaction.
+			await tx.all(`SELECT pg_advisory_xact_lock(hashtext(current_schema()))`);
+		}
+		await tx.run(
+			`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+		);
+		const done = new Set(
+			(await tx.all(`SELECT version FROM schema_migrations`)).map((r) => Number(r.version)),
+		);
+		const applied: number[] = [];
+		for (const migration of MIGRATIONS) {
+			if (done.has(migration.version)) continue;
+			for (const statement of migration[tx.dialect]) await tx.run(statement);
+			await tx.run(`INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, [
+				migration.version,
+				Date.now(),
+			]);
+			applied.push(migration.version);
+		}
+		return applied;
+	});
+}

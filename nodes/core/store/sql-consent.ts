@@ -1,0 +1,279 @@
+import { IdentityCodec } from './identity-codec';
+import { nextPseudonym, reservePseudonym } from './pseudonym';
+import { SUBSCRIBER_COLUMNS, toSubscriber } from './row-mapping';
+import type { Row, SqlDriver, SqlExecutor } from './sql-driver';
+import type {
+	AuditEvent,
+	ConsentSource,
+	Identity,
+	Language,
+	Recipient,
+	Statistics,
+	SubscribeInput,
+	SubscribeResult,
+	Subscriber,
+	UnsubscribeInput,
+	UnsubscribeResult,
+} from './types';
+import { InputError } from '../errors';
+
+const DAY_MS = 86_400_000;
+const LANGUAGES: Language[] = ['de', 'sl', 'en'];
+const SOURCES: ConsentSource[] = ['whatsapp', 'manual', 'import'];
+
+/** The consent half of the store: subscribers, pseudonyms, audit log, webhook dedupe. */
+export class SqlConsent {
+	constructor(
+		protected readonly db: SqlDriver,
+		protected readonly codec: IdentityCodec,
+		private readonly pseudonymPrefix: string,
+	) {}
+
+	async subscribe(input: SubscribeInput): Promise<SubscribeResult> {
+		requireIdentity(input.identity);
+		return this.db.transaction(async (tx) => {
+			await lockIdentity(tx, this.codec, input.identity);
+			const existing = await findRow(tx, this.codec, input.identity);
+			if (existing) {
+				await linkMissing(tx, this.codec, existing, input.identity);
+				return {
+					status: 'existing',
+					subscriber: toSubscriber(await reload(tx, Number(existing.id)), this.codec),
+				};
+			}
+			const at = (input.at ?? new Date()).getTime();
+			const pseudonym = input.pseudonym ?? (await nextPseudonym(tx, this.pseudonymPrefix));
+			if (input.pseudonym) await reservePseudonym(tx, input.pseudonym);
+			const sealed = this.codec.seal(input.identity);
+			const [row] = await tx.all(
+				`INSERT INTO subscribers (pseudonym, phone_index, phone_cipher, user_index, user_cipher, language, consent_at, consent_source, consent_keyword, consent_message_cipher, consent_text_version)
+				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${SUBSCRIBER_COLUMNS}`,
+				[
+					pseudonym,
+					sealed.phoneIndex,
+					sealed.phoneCipher,
+					sealed.userIndex,
+					sealed.userCipher,
+					input.language,
+					at,
+					input.source,
+					input.keyword ?? null,
+					input.messageId ?? null,
+					input.textVersion,
+				],
+			);
+			await insertAudit(tx, {
+				at: new Date(at),
+				pseudonym,
+				event: input.source === 'import' ? 'imported' : 'joined',
+				source: input.source,
+			});
+			return { status: 'created', subscriber: toSubscriber(row, this.codec) };
+		});
+	}
+
+	async unsubscribe(identity: Identity, input: UnsubscribeInput): Promise<UnsubscribeResult> {
+		requireIdentity(identity);
+		return this.db.transaction(async (tx) => {
+			await lockIdentity(tx, this.codec, identity);
+			const row = await findRow(tx, this.codec, identity);
+			return row ? deleteSubscriber(tx, row, input) : { status: 'not_found' };
+		});
+	}
+
+	async unsubscribePseudonym(
+		pseudonym: string,
+		input: UnsubscribeInput,
+	): Promise<UnsubscribeResult> {
+		return this.db.transaction(async (tx) => {
+			const [row] = await tx.all(
+				`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE pseudonym = $1`,
+				[pseudonym],
+			);
+			return row ? deleteSubscriber(tx, row, input) : { status: 'not_found' };
+		});
+	}
+
+	async findByIdentity(identity: Identity): Promise<Subscriber | undefined> {
+		requireIdentity(identity);
+		const row = await findRow(this.db, this.codec, identity);
+		return row ? toSubscriber(row, this.codec) : undefined;
+	}
+
+	async findByPseudonym(pseudonym: string): Promise<Subscriber | undefined> {
+		const [row] = await this.db.all(
+			`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE pseudonym = $1`,
+			[pseudonym],
+		);
+		return row ? toSubscriber(row, this.codec) : undefined;
+	}
+
+	async recipientByPseudonym(pseudonym: string): Promise<Recipient | undefined> {
+		const [row] = await this.db.all(
+			`SELECT id, pseudonym, language, phone_cipher, user_cipher FROM subscribers WHERE pseudonym = $1`,
+			[pseudonym],
+		);
+		return row ? toRecipient(this.codec, row) : undefined;
+	}
+
+	async countSubscribers(): Promise<number> {
+		const [row] = await this.db.all(`SELECT COUNT(*) AS n FROM subscribers`);
+		return Number(row.n);
+	}
+
+	async statistics(input: { days: number; now?: Date }): Promise<Statistics> {
+		const now = (input.now ?? new Date()).getTime();
+		const since = Math.floor(now / DAY_MS) * DAY_MS - (input.days - 1) * DAY_MS;
+		const groups = await this.db.all(
+			`SELECT consent_source, language, COUNT(*) AS n FROM subscribers GROUP BY consent_source, language`,
+		);
+		const bySource = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<
+			ConsentSource,
+			number
+		>;
+		const byLanguage = Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as Record<Language, number>;
+		let subscribers = 0;
+		for (const g of groups) {
+			const n = Number(g.n);
+			subscribers += n;
+			bySource[g.consent_source as ConsentSource] += n;
+			byLanguage[g.language as Language] += n;
+		}
+		const events = await this.db.all(
+			`SELECT at, event FROM audit_log WHERE at >= $1 AND at <= $2 AND event IN ('joined', 'imported', 'left')`,
+			[since, now],
+		);
+		const days = Array.from({ length: input.days }, (_, i) => ({
+			day: new Date(since + i * DAY_MS).toISOString().slice(0, 10),
+			joins: 0,
+			leaves: 0,
+		}));
+		for (const e of events) {
+			const day = days[Math.floor((Number(e.at) - since) / DAY_MS)];
+			if (e.event === 'left') day.leaves += 1;
+			else day.joins += 1;
+		}
+		return { subscribers, bySource, byLanguage, days };
+	}
+
+	async recordAudit(event: AuditEvent): Promise<void> {
+		await insertAudit(this.db, event);
+	}
+
+	async claimEventKeys(
+		keys: string[],
+		input: { now?: Date; horizonDays?: number } = {},
+	): Promise<string[]> {
+		if (keys.length === 0) return [];
+		const now = (input.now ?? new Date()).getTime();
+		const horizon = now - (input.horizonDays ?? 7) * DAY_MS;
+		return this.db.transaction(async (tx) => {
+			await tx.run(`DELETE FROM event_keys WHERE seen_at < $1`, [horizon]);
+			const fresh = new Set<string>();
+			for (const key of new Set(keys)) {
+				const rows = await tx.all(
+					`INSERT INTO event_keys (key_ref, seen_at) VALUES ($1, $2) ON CONFLICT (key_ref) DO NOTHING RETURNING key_ref`,
+					[this.codec.eventRef(key), now],
+				);
+				if (rows.length) fresh.add(key);
+			}
+			return keys.filter((key) => fresh.delete(key));
+		});
+	}
+}
+
+function requireIdentity(identity: Identity): void {
+	if (!identity.phone && !identity.userId)
+		throw new InputError('A phone number or WhatsApp user ID is needed to identify a person');
+}
+
+/** PG: serialise all work on one person across workers (SQLite's writer lock already does). */
+async function lockIdentity(
+	tx: SqlExecutor,
+	codec: IdentityCodec,
+	identity: Identity,
+): Promise<void> {
+	if (tx.dialect !== 'postgres') return;
+	const { phoneIndex, userIndex } = codec.indexes(identity);
+	for (const index of [phoneIndex, userIndex].filter((i): i is string => i !== null).sort()) {
+		await tx.all(`SELECT pg_advisory_xact_lock(hashtext($1))`, [index]);
+	}
+}
+
+async function findRow(
+	db: SqlExecutor,
+	codec: IdentityCodec,
+	identity: Identity,
+): Promise<Row | undefined> {
+	const { phoneIndex, userIndex } = codec.indexes(identity);
+	const [row] = await db.all(
+		`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE phone_index = $1 OR user_index = $2 ORDER BY id LIMIT 1`,
+		[phoneIndex, userIndex],
+	);
+	return row;
+}
+
+async function reload(tx: SqlExecutor, id: number): Promise<Row> {
+	const [row] = await tx.all(`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE id = $1`, [id]);
+	return row;
+}
+
+/** A person known by number who now also shows a user ID (or the other way round) gets both linked. */
+async function linkMissing(
+	tx: SqlExecutor,
+	codec: IdentityCodec,
+	row: Row,
+	identity: Identity,
+): Promise<void> {
+	const sealed = codec.seal(identity);
+	if (identity.phone && !row.phone_index) {
+		await tx.run(
+			`UPDATE subscribers SET phone_index = $1, phone_cipher = $2 WHERE id = $3 AND NOT EXISTS (SELECT 1 FROM subscribers WHERE phone_index = $1)`,
+			[sealed.phoneIndex, sealed.phoneCipher, Number(row.id)],
+		);
+	}
+	if (identity.userId && !row.user_index) {
+		await tx.run(
+			`UPDATE subscribers SET user_index = $1, user_cipher = $2 WHERE id = $3 AND NOT EXISTS (SELECT 1 FROM subscribers WHERE user_index = $1)`,
+			[sealed.userIndex, sealed.userCipher, Number(row.id)],
+		);
+	}
+}
+
+async function deleteSubscriber(
+	tx: SqlExecutor,
+	row: Row,
+	input: UnsubscribeInput,
+): Promise<UnsubscribeResult> {
+	const id = Number(row.id);
+	const pseudonym = String(row.pseudonym);
+	await tx.run(`DELETE FROM deliveries WHERE subscriber_id = $1`, [id]);
+	await tx.run(`DELETE FROM subscribers WHERE id = $1`, [id]);
+	await insertAudit(tx, {
+		at: input.at ?? new Date(),
+		pseudonym,
+		event: 'left',
+		source: input.source,
+	});
+	return { status: 'deleted', pseudonym };
+}
+
+async function insertAudit(db: SqlExecutor, event: AuditEvent): Promise<void> {
+	await db.run(`INSERT INTO audit_log (at, pseudonym, event, source) VALUES ($1, $2, $3, $4)`, [
+		event.at.getTime(),
+		event.pseudonym,
+		event.event,
+		event.source,
+	]);
+}
+
+export function toRecipient(codec: IdentityCodec, row: Row): Recipient {
+	const identity = codec.open(row);
+	return {
+		subscriberId: Number(row.id),
+		pseudonym: String(row.pseudonym),
+		language: row.language as Language,
+		...(identity.phone ? { phone: identity.phone } : {}),
+		...(identity.userId ? { userId: identity.userId } : {}),
+	};
+}

@@ -1,0 +1,184 @@
+/**
+ * The store's public contract, in domain terms only. Two backends implement it
+ * (SQLite through node:sqlite, PostgreSQL through pg); one contract suite tests both.
+ * Phone numbers and user IDs enter and leave as plaintext here and nowhere is that
+ * plaintext persisted: backends store AES-256-GCM ciphertext plus a keyed blind index.
+ */
+
+export type Language = 'de' | 'sl' | 'en';
+export type ConsentSource = 'whatsapp' | 'manual' | 'import';
+
+/** Who a person is on WhatsApp. At least one field is set. */
+export interface Identity {
+	/** E.164 without `+` (WhatsApp's `wa_id` form), e.g. `4915112345678`. */
+	phone?: string;
+	/** WhatsApp business-scoped user ID. */
+	userId?: string;
+}
+
+export interface Subscriber {
+	id: number;
+	pseudonym: string;
+	language: Language;
+	consentAt: Date;
+	consentSource: ConsentSource;
+	/** Keyword or button that expressed consent (`start`, `anmelden`, …); null for imports without one. */
+	consentKeyword: string | null;
+	/** Inbound WhatsApp message ID that carried the consent (proof under Art. 7(1)). */
+	consentMessageId: string | null;
+	consentTextVersion: string;
+	hasPhone: boolean;
+	hasUserId: boolean;
+}
+
+export interface SubscribeInput {
+	identity: Identity;
+	language: Language;
+	source: ConsentSource;
+	keyword?: string;
+	messageId?: string;
+	textVersion: string;
+	at?: Date;
+	/** Keep an existing name (import of `Gast_0001`-style contacts); otherwise the next from the counter. */
+	pseudonym?: string;
+}
+
+export type SubscribeResult =
+	| { status: 'created'; subscriber: Subscriber }
+	| { status: 'existing'; subscriber: Subscriber };
+
+export interface UnsubscribeInput {
+	source: ConsentSource;
+	keyword?: string;
+	messageId?: string;
+	at?: Date;
+}
+
+export type UnsubscribeResult = { status: 'deleted'; pseudonym: string } | { status: 'not_found' };
+
+/** A subscriber ready to be sent to. Holds decrypted contact data: never put it in node output. */
+export interface Recipient {
+	subscriberId: number;
+	pseudonym: string;
+	language: Language;
+	phone?: string;
+	userId?: string;
+}
+
+export interface DailyCount {
+	/** ISO date, UTC (`2026-11-22`). */
+	day: string;
+	joins: number;
+	leaves: number;
+}
+
+export interface Statistics {
+	subscribers: number;
+	bySource: Record<ConsentSource, number>;
+	byLanguage: Record<Language, number>;
+	days: DailyCount[];
+}
+
+export interface AuditEvent {
+	at: Date;
+	pseudonym: string;
+	event: 'joined' | 'left' | 'imported' | 'info_requested' | 'preference_stop';
+	source: ConsentSource;
+}
+
+export interface ConsentStore {
+	/** Creates or upgrades the schema; idempotent, safe to call from several workers at once. */
+	migrate(): Promise<void>;
+	subscribe(input: SubscribeInput): Promise<SubscribeResult>;
+	/** Deletes the subscriber, their encrypted contact data and their delivery rows in one transaction. */
+	unsubscribe(identity: Identity, input: UnsubscribeInput): Promise<UnsubscribeResult>;
+	unsubscribePseudonym(pseudonym: string, input: UnsubscribeInput): Promise<UnsubscribeResult>;
+	findByIdentity(identity: Identity): Promise<Subscriber | undefined>;
+	findByPseudonym(pseudonym: string): Promise<Subscriber | undefined>;
+	/** Decrypted contact data of one subscriber, for a reply. */
+	recipientByPseudonym(pseudonym: string): Promise<Recipient | undefined>;
+	countSubscribers(): Promise<number>;
+	statistics(input: { days: number; now?: Date }): Promise<Statistics>;
+	recordAudit(event: AuditEvent): Promise<void>;
+	/**
+	 * Webhook dedupe: records the keys and returns those not seen before (in input order).
+	 * Keys older than the horizon (Meta retries for 7 days) are pruned.
+	 */
+	claimEventKeys(keys: string[], input?: { now?: Date; horizonDays?: number }): Promise<string[]>;
+	close(): Promise<void>;
+}
+
+// ---- Broadcast ledger ---------------------------------------------------------------------
+
+export type DeliveryPolicy = 'at-least-once' | 'at-most-once';
+
+export interface BroadcastRecord {
+	id: number;
+	key: string;
+	title: string | null;
+	createdAt: Date;
+	/** False when a broadcast with this key already existed (a rerun or resume). */
+	created: boolean;
+}
+
+/**
+ * Outcome of one send as the API answered it.
+ * `accepted`: Meta queued it (wamid known). `failed`: a definite error; `errorCode` is Meta's code.
+ */
+export type DeliveryOutcome =
+	| { subscriberId: number; state: 'accepted'; messageId: string }
+	| { subscriberId: number; state: 'failed'; errorCode: number; errorTitle?: string };
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface StatusUpdate {
+	messageId: string;
+	status: DeliveryStatus | 'played';
+	at: Date;
+	errorCode?: number;
+}
+
+export interface BroadcastReport {
+	key: string;
+	title: string | null;
+	createdAt: Date;
+	recipients: number;
+	accepted: number;
+	sent: number;
+	delivered: number;
+	read: number;
+	failed: number;
+	/** Sends whose outcome a crash left unknown and the at-most-once policy gave up on. */
+	unknown: number;
+	failedByCode: Record<string, number>;
+}
+
+export interface DeliveryLedger {
+	/** Opens the broadcast with this idempotency key, creating it on first use. */
+	openBroadcast(input: { key: string; title?: string; at?: Date }): Promise<BroadcastRecord>;
+	/**
+	 * Keyset page of subscribers with `id > afterSubscriberId` who have no delivery row for this
+	 * broadcast, ordered by id. Memory stays flat however long the list is.
+	 */
+	pendingRecipients(
+		broadcastId: number,
+		afterSubscriberId: number,
+		limit: number,
+	): Promise<Recipient[]>;
+	/** Writes `sending` rows (intent) before the requests go out. */
+	markSending(broadcastId: number, subscriberIds: number[]): Promise<void>;
+	/** Turns `sending` rows into `accepted` / `failed`, in one transaction for the batch. */
+	recordOutcomes(broadcastId: number, outcomes: DeliveryOutcome[]): Promise<void>;
+	/**
+	 * Settles rows a crash left in `sending`: at-least-once deletes them (they are sent again),
+	 * at-most-once marks them `unknown` (never sent again). Returns how many were settled.
+	 */
+	recoverInterrupted(broadcastId: number, policy: DeliveryPolicy): Promise<number>;
+	/** Applies a status webhook; idempotent and order-safe (`read` implies `delivered`; no step back). */
+	recordStatus(update: StatusUpdate): Promise<'updated' | 'unchanged' | 'unknown_message'>;
+	broadcastReport(key: string): Promise<BroadcastReport | undefined>;
+	listBroadcasts(input: { limit: number }): Promise<BroadcastReport[]>;
+}
+
+/** What both backends provide. */
+export type Store = ConsentStore & DeliveryLedger;

@@ -1,0 +1,22 @@
+import { NodeOperationError, type INode } from 'n8n-workflow';
+
+import { CivicBroadcastError } from '../core/errors';
+
+/**
+ * The one place where core errors become n8n errors. Core messages are written for staff and
+ * never carry a phone number; anything else (a driver error, a bug) gets a generic message so
+ * that no unvetted text, which might hold personal data, reaches execution data.
+ */
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	if (error instanceof CivicBroadcastError) {
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: error.name,
+		});
+	}
+	return new NodeOperationError(node, 'Unexpected internal error in the civic broadcast node', {
+		itemIndex,
+		description: error instanceof Error ? error.name : typeof error,
+	});
+}

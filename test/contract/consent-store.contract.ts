@@ -1,0 +1,317 @@
+import { DecryptionError } from '../../nodes/core/errors';
+import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
+import type { Store, SubscribeInput } from '../../nodes/core/store';
+import { makeWamid } from '../../simulator/wamid';
+import { findPhoneLeaks } from '../support/privacy';
+import type { Backend } from './backends';
+
+const PHONES = ['4915112345678', '38640123456', '436641234567', '41791234567'];
+
+function join(phone: string, extra: Partial<SubscribeInput> = {}): SubscribeInput {
+	return {
+		identity: { phone },
+		language: 'de',
+		source: 'whatsapp',
+		keyword: 'start',
+		messageId: makeWamid(phone, 1),
+		textVersion: 'v1',
+		...extra,
+	};
+}
+
+const left = { source: 'whatsapp' as const, keyword: 'stop' };
+
+/** The one contract both backends must meet (STYLE.md §4). */
+export function describeConsentStore(makeBackend: () => Backend): void {
+	let backend: Backend;
+	let store: Store;
+	beforeEach(async () => {
+		backend = makeBackend();
+		store = await backend.open();
+	});
+	afterEach(() => backend.dispose());
+
+	describe('subscribers', () => {
+		it('subscribes with proof of consent, then reports an existing subscriber', async () => {
+			const at = new Date('2026-11-01T10:00:00Z');
+			const first = await store.subscribe(join(PHONES[0], { at }));
+			expect(first.status).toBe('created');
+			expect(first.subscriber).toMatchObject({
+				pseudonym: 'Gast_0001',
+				language: 'de',
+				consentAt: at,
+				consentSource: 'whatsapp',
+				consentKeyword: 'start',
+				consentMessageId: makeWamid(PHONES[0], 1),
+				consentTextVersion: 'v1',
+				hasPhone: true,
+				hasUserId: false,
+			});
+			const again = await store.subscribe(join(PHONES[0]));
+			expect(again.status).toBe('existing');
+			expect(again.subscriber.pseudonym).toBe('Gast_0001');
+			expect(await store.countSubscribers()).toBe(1);
+		});
+
+		it('finds people by number, user ID or pseudonym and links a user ID to a known number', async () => {
+			await store.subscribe(join(PHONES[0]));
+			const linked = await store.subscribe(
+				join(PHONES[0], { identity: { phone: PHONES[0], userId: 'DE.user.1' } }),
+			);
+			expect(linked.status).toBe('existing');
+			expect(linked.subscriber.hasUserId).toBe(true);
+			expect((await store.findByIdentity({ userId: 'DE.user.1' }))?.pseudonym).toBe('Gast_0001');
+			expect((await store.findByPseudonym('Gast_0001'))?.hasPhone).toBe(true);
+			expect(await store.findByIdentity({ phone: PHONES[1] })).toBeUndefined();
+			const onlyUser = await store.subscribe(join('', { identity: { userId: 'DE.user.2' } }));
+			expect(onlyUser.subscriber).toMatchObject({
+				pseudonym: 'Gast_0002',
+				hasPhone: false,
+				hasUserId: true,
+			});
+			expect(await store.recipientByPseudonym('Gast_0001')).toEqual({
+				subscriberId: linked.subscriber.id,
+				pseudonym: 'Gast_0001',
+				language: 'de',
+				phone: PHONES[0],
+				userId: 'DE.user.1',
+			});
+		});
+
+		it('deletes a subscriber, their number and their deliveries at once, keeping only an audit line', async () => {
+			const { subscriber } = await store.subscribe(join(PHONES[0]));
+			await store.subscribe(join(PHONES[1]));
+			const broadcast = await store.openBroadcast({ key: 'b1' });
+			await store.markSending(broadcast.id, [subscriber.id]);
+			await store.recordOutcomes(broadcast.id, [
+				{ subscriberId: subscriber.id, state: 'accepted', messageId: 'wamid.1' },
+			]);
+			expect(await store.unsubscribe({ phone: PHONES[0] }, left)).toEqual({
+				status: 'deleted',
+				pseudonym: 'Gast_0001',
+			});
+			expect(await store.findByIdentity({ phone: PHONES[0] })).toBeUndefined();
+			expect(await backend.count('subscribers')).toBe(1);
+			expect(await backend.count('deliveries')).toBe(0);
+			expect(await store.unsubscribe({ phone: PHONES[0] }, left)).toEqual({ status: 'not_found' });
+			expect(await store.unsubscribePseudonym('Gast_0002', { source: 'manual' })).toEqual({
+				status: 'deleted',
+				pseudonym: 'Gast_0002',
+			});
+		});
+
+		it('never reuses a pseudonym, and moves past imported ones', async () => {
+			await store.subscribe(join(PHONES[0]));
+			await store.unsubscribe({ phone: PHONES[0] }, left);
+			expect((await store.subscribe(join(PHONES[0]))).subscriber.pseudonym).toBe('Gast_0002');
+			const imported = await store.subscribe(
+				join(PHONES[1], { source: 'import', pseudonym: 'Gast_0041' }),
+			);
+			expect(imported.subscriber.pseudonym).toBe('Gast_0041');
+			expect((await store.subscribe(join(PHONES[2]))).subscriber.pseudonym).toBe('Gast_0042');
+		});
+
+		it('uses the configured prefix', async () => {
+			const gost = await backend.open({ pseudonymPrefix: 'Gost_' });
+			expect((await gost.subscribe(join(PHONES[3]))).subscriber.pseudonym).toBe('Gost_0001');
+		});
+
+		it('reports statistics per day without numbers', async () => {
+			const day1 = new Date('2026-11-20T08:00:00Z');
+			const day2 = new Date('2026-11-21T08:00:00Z');
+			await store.subscribe(join(PHONES[0], { at: day1 }));
+			await store.subscribe(join(PHONES[1], { at: day1, language: 'sl' }));
+			await store.subscribe(
+				join(PHONES[2], { at: day2, source: 'import', pseudonym: 'Gast_0100' }),
+			);
+			await store.unsubscribe({ phone: PHONES[0] }, { ...left, at: day2 });
+			const stats = await store.statistics({ days: 3, now: new Date('2026-11-22T12:00:00Z') });
+			expect(stats.subscribers).toBe(2);
+			expect(stats.bySource).toEqual({ whatsapp: 1, manual: 0, import: 1 });
+			expect(stats.byLanguage).toEqual({ de: 1, sl: 1, en: 0 });
+			expect(stats.days).toEqual([
+				{ day: '2026-11-20', joins: 2, leaves: 0 },
+				{ day: '2026-11-21', joins: 1, leaves: 1 },
+				{ day: '2026-11-22', joins: 0, leaves: 0 },
+			]);
+		});
+
+		it('refuses to decrypt with another data-protection key', async () => {
+			await store.subscribe(join(PHONES[0]));
+			const wrong = await backend.open({ keys: derivePrivacyKeys('another-key-of-enough-length') });
+			await expect(wrong.recipientByPseudonym('Gast_0001')).rejects.toBeInstanceOf(DecryptionError);
+			// and cannot even find the person: blind indexes differ with the key
+			expect(await wrong.findByIdentity({ phone: PHONES[0] })).toBeUndefined();
+		});
+	});
+
+	describe('webhook dedupe', () => {
+		it('returns only keys not seen within the horizon, in input order', async () => {
+			const now = new Date('2026-11-22T10:00:00Z');
+			expect(await store.claimEventKeys(['a', 'b', 'a'], { now })).toEqual(['a', 'b']);
+			expect(await store.claimEventKeys(['b', 'c'], { now })).toEqual(['c']);
+			const later = new Date(now.getTime() + 8 * 86_400_000);
+			expect(await store.claimEventKeys(['a', 'd'], { now: later })).toEqual(['a', 'd']);
+			expect(await store.claimEventKeys([], { now })).toEqual([]);
+		});
+	});
+
+	describe('delivery ledger', () => {
+		async function subscribers(n: number): Promise<number[]> {
+			const ids: number[] = [];
+			for (let i = 0; i < n; i++)
+				ids.push(
+					(await store.subscribe(join(`49151000${String(i).padStart(5, '0')}`))).subscriber.id,
+				);
+			return ids;
+		}
+
+		it('opens a broadcast once per key', async () => {
+			const a = await store.openBroadcast({ key: 'guid-1', title: 'Wasser' });
+			const b = await store.openBroadcast({ key: 'guid-1', title: 'ignored' });
+			expect(a.created).toBe(true);
+			expect(b).toMatchObject({ id: a.id, created: false, title: 'Wasser' });
+		});
+
+		it('pages pending recipients by id and excludes those with a delivery row', async () => {
+			const ids = await subscribers(5);
+			const { id } = await store.openBroadcast({ key: 'k' });
+			const page1 = await store.pendingRecipients(id, 0, 2);
+			expect(page1.map((r) => r.subscriberId)).toEqual(ids.slice(0, 2));
+			expect(page1[0].phone).toBe('4915100000000');
+			await store.markSending(id, [ids[2]]);
+			const page2 = await store.pendingRecipients(id, ids[1], 10);
+			expect(page2.map((r) => r.subscriberId)).toEqual([ids[3], ids[4]]);
+		});
+
+		it('records outcomes, settles interrupted sends per policy, and reports', async () => {
+			const ids = await subscribers(4);
+			const { id } = await store.openBroadcast({ key: 'k', title: 'T' });
+			await store.markSending(id, ids);
+			await store.recordOutcomes(id, [
+				{ subscriberId: ids[0], state: 'accepted', messageId: 'wamid.A' },
+				{ subscriberId: ids[1], state: 'failed', errorCode: 131026 },
+			]);
+			expect(await store.recoverInterrupted(id, 'at-most-once')).toBe(2);
+			expect(await store.pendingRecipients(id, 0, 10)).toEqual([]);
+			const report = await store.broadcastReport('k');
+			expect(report).toMatchObject({
+				key: 'k',
+				title: 'T',
+				recipients: 4,
+				accepted: 1,
+				failed: 1,
+				unknown: 2,
+				failedByCode: { '131026': 1 },
+			});
+
+			const other = await store.openBroadcast({ key: 'k2' });
+			await store.markSending(other.id, ids);
+			expect(await store.recoverInterrupted(other.id, 'at-least-once')).toBe(4);
+			expect((await store.pendingRecipients(other.id, 0, 10)).length).toBe(4);
+			expect((await store.listBroadcasts({ limit: 10 })).map((b) => b.key)).toEqual(['k2', 'k']);
+		});
+
+		it('applies statuses idempotently and in order, whatever order they arrive in', async () => {
+			const [a, b] = await subscribers(2);
+			const { id } = await store.openBroadcast({ key: 'k' });
+			await store.recordOutcomes(id, [
+				{ subscriberId: a, state: 'accepted', messageId: 'wamid.A' },
+				{ subscriberId: b, state: 'accepted', messageId: 'wamid.B' },
+			]);
+			const at = new Date();
+			expect(await store.recordStatus({ messageId: 'wamid.A', status: 'read', at })).toBe(
+				'updated',
+			);
+			expect(await store.recordStatus({ messageId: 'wamid.A', status: 'delivered', at })).toBe(
+				'unchanged',
+			);
+			expect(await store.recordStatus({ messageId: 'wamid.A', status: 'read', at })).toBe(
+				'unchanged',
+			);
+			expect(
+				await store.recordStatus({ messageId: 'wamid.B', status: 'failed', at, errorCode: 131026 }),
+			).toBe('updated');
+			expect(await store.recordStatus({ messageId: 'wamid.nope', status: 'sent', at })).toBe(
+				'unknown_message',
+			);
+			expect(await store.broadcastReport('k')).toMatchObject({
+				sent: 1,
+				delivered: 1,
+				read: 1,
+				failed: 1,
+				failedByCode: { '131026': 1 },
+			});
+		});
+
+		it('does not re-create deliveries of someone who left mid-broadcast', async () => {
+			const [a] = await subscribers(1);
+			const { id } = await store.openBroadcast({ key: 'k' });
+			await store.markSending(id, [a]);
+			await store.unsubscribePseudonym('Gast_0001', { source: 'whatsapp' });
+			await store.recordOutcomes(id, [
+				{ subscriberId: a, state: 'accepted', messageId: 'wamid.late' },
+			]);
+			expect(await backend.count('deliveries')).toBe(0);
+		});
+	});
+
+	describe('schema', () => {
+		it('migrates idempotently, also when several stores open the database at once', async () => {
+			const more = await Promise.all([backend.open(), backend.open(), backend.open()]);
+			await Promise.all(more.map((s) => s.migrate()));
+			expect(await backend.count('schema_migrations')).toBe(1);
+		});
+	});
+
+	describe('concurrency', () => {
+		it('hundreds of parallel joins and leaves on a few people yield unique pseudonyms and a consistent state', async () => {
+			const stores = [store, await backend.open(), await backend.open()];
+			const people = PHONES.slice(0, 3);
+			const operations = Array.from({ length: 300 }, (_, i) => {
+				const phone = people[i % people.length];
+				const target = stores[i % stores.length];
+				return i % 3 === 2 ? target.unsubscribe({ phone }, left) : target.subscribe(join(phone));
+			});
+			await Promise.all(operations);
+			for (const phone of people) {
+				const last = await stores[0].subscribe(join(phone));
+				expect(['created', 'existing']).toContain(last.status);
+			}
+			expect(await backend.count('subscribers')).toBe(people.length);
+			const names = await Promise.all(
+				people.map(async (phone) => (await store.findByIdentity({ phone }))!.pseudonym),
+			);
+			expect(new Set(names).size).toBe(people.length);
+			// every join that created someone took a fresh number: joins in the audit log = counter value
+			const stats = await store.statistics({ days: 1 });
+			const createdCount = stats.days[0].joins;
+			const highest = Math.max(...names.map((n) => Number(n.slice('Gast_'.length))));
+			expect(highest).toBeLessThanOrEqual(createdCount);
+		});
+	});
+
+	describe('privacy at rest', () => {
+		it('stores no plaintext number, user ID or wamid anywhere in the database', async () => {
+			for (const phone of PHONES)
+				await store.subscribe(join(phone, { identity: { phone, userId: `DE.uid.${phone}` } }));
+			await store.unsubscribe({ phone: PHONES[3] }, left);
+			const { id } = await store.openBroadcast({ key: 'p' });
+			const recipients = await store.pendingRecipients(id, 0, 10);
+			await store.recordOutcomes(
+				id,
+				recipients.map((r) => ({
+					subscriberId: r.subscriberId,
+					state: 'accepted' as const,
+					messageId: makeWamid(r.phone!, r.subscriberId),
+				})),
+			);
+			await store.close();
+			const raw = await backend.rawContents();
+			expect(raw.length).toBeGreaterThan(1000);
+			expect(raw).toContain('Gast_0001');
+			expect(findPhoneLeaks(raw, PHONES)).toEqual([]);
+			for (const phone of PHONES) expect(raw).not.toContain(`DE.uid.${phone}`);
+		});
+	});
+}

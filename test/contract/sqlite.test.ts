@@ -1,0 +1,4 @@
+import { sqliteBackend } from './backends';
+import { describeConsentStore } from './consent-store.contract';
+
+describe('consent store contract: SQLite (node:sqlite)', () => describeConsentStore(sqliteBackend));

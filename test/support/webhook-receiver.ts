@@ -1,0 +1,53 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedWebhook {
+	rawBody: string;
+	signature: string | undefined;
+	/** A standard HMAC-SHA256 check of the raw bytes, as any receiver should do it. */
+	validSignature: boolean;
+	parsed: unknown;
+}
+
+/** A plain HTTP receiver for webhooks, independent of our trigger code: it checks signatures the textbook way. */
+export class WebhookReceiver {
+	readonly received: ReceivedWebhook[] = [];
+	private server?: Server;
+	url = '';
+
+	constructor(private readonly appSecret: string) {}
+
+	async start(): Promise<this> {
+		this.server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				const raw = Buffer.concat(chunks);
+				const signature = req.headers['x-hub-signature-256'] as string | undefined;
+				const valid = checkSignature(raw, signature, this.appSecret);
+				this.received.push({
+					rawBody: raw.toString('utf8'),
+					signature,
+					validSignature: valid,
+					parsed: JSON.parse(raw.toString('utf8')),
+				});
+				res.writeHead(valid ? 200 : 401).end();
+			});
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+		return this;
+	}
+
+	async stop(): Promise<void> {
+		await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+	}
+}
+
+export function checkSignature(raw: Buffer, header: string | undefined, secret: string): boolean {
+	if (!header?.startsWith('sha256=')) return false;
+	const expected = createHmac('sha256', secret).update(raw).digest();
+	const given = Buffer.from(header.slice('sha256='.length), 'hex');
+	return given.length === expected.length && timingSafeEqual(given, expected);
+}
