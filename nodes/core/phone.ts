@@ -1,4 +1,4 @@
-import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberWithError, type CountryCode } from '../vendor/libphonenumber';
 
 import { InputError } from './errors';
 

@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient } from '../../vendor/pg';
 
 import { StoreError } from '../errors';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver';

@@ -58,7 +58,7 @@ export class SqlConsent {
 					at,
 					input.source,
 					input.keyword ?? null,
-					input.messageId ?? null,
+					this.codec.sealConsentMessage(input.messageId),
 					input.textVersion,
 				],
 			);

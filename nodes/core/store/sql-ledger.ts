@@ -150,7 +150,7 @@ export class SqlLedger {
 		);
 		if (changed > 0) return 'updated';
 		const [known] = await this.db.all(`SELECT 1 AS one FROM deliveries WHERE message_ref = $1`, [
-			update.messageId,
+			this.codec.messageRef(update.messageId),
 		]);
 		return known ? 'unchanged' : 'unknown_message';
 	}
