@@ -1,0 +1,16 @@
+export * from './types';
+export { verifyHandshake, type HandshakeResult } from './handshake';
+export { checkSignature, verifySignature, type SignatureCheck } from './signature';
+export { parseEvents } from './parse-events';
+export { selectEvents, type EventFilter, type Selection } from './select-events';
+export {
+	claimInRecord,
+	dropDuplicates,
+	eventKey,
+	eventRef,
+	SEVEN_DAYS_MS,
+	type EventKeyClaimer,
+	type SeenRecord,
+} from './dedupe';
+export { toItems, type ItemOptions, type Items } from './to-items';
+export { isSealedMessageId, openMessageId, sealMessageId } from './sealed-message-id';
