@@ -1,10 +1,10 @@
 import { IdentityCodec } from './identity-codec';
 import { nextPseudonym, reservePseudonym } from './pseudonym';
 import { SUBSCRIBER_COLUMNS, toSubscriber } from './row-mapping';
+import { readStatistics } from './sql-statistics';
 import type { Row, SqlDriver, SqlExecutor } from './sql-driver';
 import type {
 	AuditEvent,
-	ConsentSource,
 	Identity,
 	Language,
 	Recipient,
@@ -16,10 +16,9 @@ import type {
 	UnsubscribeResult,
 } from './types';
 import { InputError } from '../errors';
+import { ListEntryError } from './list-entry-error';
 
 const DAY_MS = 86_400_000;
-const LANGUAGES: Language[] = ['de', 'sl', 'en'];
-const SOURCES: ConsentSource[] = ['whatsapp', 'manual', 'import'];
 
 /** The consent half of the store: subscribers, pseudonyms, audit log, webhook dedupe. */
 export class SqlConsent {
@@ -31,53 +30,92 @@ export class SqlConsent {
 
 	async subscribe(input: SubscribeInput): Promise<SubscribeResult> {
 		requireIdentity(input.identity);
+		return this.db.transaction((tx) => this.subscribeIn(tx, input));
+	}
+
+	/**
+	 * Subscribes a whole list (an import) in one transaction: if any entry fails (a pseudonym taken
+	 * by someone else, the database going away), nothing of the list is written.
+	 */
+	async subscribeMany(inputs: SubscribeInput[]): Promise<SubscribeResult[]> {
+		inputs.forEach((input, index) => requireIdentity(input.identity, index));
+		if (inputs.length === 0) return [];
 		return this.db.transaction(async (tx) => {
-			await lockIdentity(tx, this.codec, input.identity);
-			const existing = await findRow(tx, this.codec, input.identity);
-			if (existing) {
-				await linkMissing(tx, this.codec, existing, input.identity);
-				return {
-					status: 'existing',
-					subscriber: toSubscriber(await reload(tx, Number(existing.id)), this.codec),
-				};
+			const results: SubscribeResult[] = [];
+			for (const [index, input] of inputs.entries()) {
+				try {
+					results.push(await this.subscribeIn(tx, input));
+				} catch (error) {
+					if (error instanceof InputError) throw new ListEntryError(index, error.message);
+					throw error;
+				}
 			}
-			const at = (input.at ?? new Date()).getTime();
-			const pseudonym = input.pseudonym ?? (await nextPseudonym(tx, this.pseudonymPrefix));
-			if (input.pseudonym) await reservePseudonym(tx, input.pseudonym);
-			const sealed = this.codec.seal(input.identity);
-			const [row] = await tx.all(
-				`INSERT INTO subscribers (pseudonym, phone_index, phone_cipher, user_index, user_cipher, language, consent_at, consent_source, consent_keyword, consent_message_cipher, consent_text_version)
-				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${SUBSCRIBER_COLUMNS}`,
-				[
-					pseudonym,
-					sealed.phoneIndex,
-					sealed.phoneCipher,
-					sealed.userIndex,
-					sealed.userCipher,
-					input.language,
-					at,
-					input.source,
-					input.keyword ?? null,
-					this.codec.sealConsentMessage(input.messageId),
-					input.textVersion,
-				],
-			);
-			await insertAudit(tx, {
-				at: new Date(at),
-				pseudonym,
-				event: input.source === 'import' ? 'imported' : 'joined',
-				source: input.source,
-			});
-			return { status: 'created', subscriber: toSubscriber(row, this.codec) };
+			return results;
 		});
+	}
+
+	private async subscribeIn(tx: SqlExecutor, input: SubscribeInput): Promise<SubscribeResult> {
+		await lockIdentity(tx, this.codec, input.identity);
+		const existing = await findRow(tx, this.codec, input.identity);
+		if (existing) {
+			await linkMissing(tx, this.codec, existing, input.identity);
+			return {
+				status: 'existing',
+				subscriber: toSubscriber(await reload(tx, Number(existing.id)), this.codec),
+			};
+		}
+		const at = (input.at ?? new Date()).getTime();
+		if (input.pseudonym) {
+			const [taken] = await tx.all(`SELECT 1 AS x FROM subscribers WHERE pseudonym = $1`, [
+				input.pseudonym,
+			]);
+			if (taken)
+				throw new InputError(
+					`The pseudonym "${input.pseudonym}" already belongs to another subscriber: rename it or leave the name empty to get the next free pseudonym`,
+				);
+			await reservePseudonym(tx, input.pseudonym);
+		}
+		const pseudonym = input.pseudonym ?? (await nextPseudonym(tx, this.pseudonymPrefix));
+		const sealed = this.codec.seal(input.identity);
+		const [row] = await tx.all(
+			`INSERT INTO subscribers (pseudonym, phone_index, phone_cipher, user_index, user_cipher, language, consent_at, consent_source, consent_keyword, consent_message_cipher, consent_text_version)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${SUBSCRIBER_COLUMNS}`,
+			[
+				pseudonym,
+				sealed.phoneIndex,
+				sealed.phoneCipher,
+				sealed.userIndex,
+				sealed.userCipher,
+				input.language,
+				at,
+				input.source,
+				input.keyword ?? null,
+				this.codec.sealConsentMessage(input.messageId),
+				input.textVersion,
+			],
+		);
+		await insertAudit(tx, {
+			at: new Date(at),
+			pseudonym,
+			event: input.source === 'import' ? 'imported' : 'joined',
+			source: input.source,
+		});
+		return { status: 'created', subscriber: toSubscriber(row, this.codec) };
 	}
 
 	async unsubscribe(identity: Identity, input: UnsubscribeInput): Promise<UnsubscribeResult> {
 		requireIdentity(identity);
 		return this.db.transaction(async (tx) => {
 			await lockIdentity(tx, this.codec, identity);
-			const row = await findRow(tx, this.codec, identity);
-			return row ? deleteSubscriber(tx, row, input) : { status: 'not_found' };
+			// A person first known by user ID and later by number can own two rows that could not be
+			// linked; withdrawal must remove every one of them.
+			const rows = await findRows(tx, this.codec, identity);
+			let result: UnsubscribeResult = { status: 'not_found' };
+			for (const row of rows) {
+				const deleted = await deleteSubscriber(tx, row, input);
+				if (result.status === 'not_found') result = deleted;
+			}
+			return result;
 		});
 	}
 
@@ -121,39 +159,8 @@ export class SqlConsent {
 		return Number(row.n);
 	}
 
-	async statistics(input: { days: number; now?: Date }): Promise<Statistics> {
-		const now = (input.now ?? new Date()).getTime();
-		const since = Math.floor(now / DAY_MS) * DAY_MS - (input.days - 1) * DAY_MS;
-		const groups = await this.db.all(
-			`SELECT consent_source, language, COUNT(*) AS n FROM subscribers GROUP BY consent_source, language`,
-		);
-		const bySource = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<
-			ConsentSource,
-			number
-		>;
-		const byLanguage = Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as Record<Language, number>;
-		let subscribers = 0;
-		for (const g of groups) {
-			const n = Number(g.n);
-			subscribers += n;
-			bySource[g.consent_source as ConsentSource] += n;
-			byLanguage[g.language as Language] += n;
-		}
-		const events = await this.db.all(
-			`SELECT at, event FROM audit_log WHERE at >= $1 AND at <= $2 AND event IN ('joined', 'imported', 'left')`,
-			[since, now],
-		);
-		const days = Array.from({ length: input.days }, (_, i) => ({
-			day: new Date(since + i * DAY_MS).toISOString().slice(0, 10),
-			joins: 0,
-			leaves: 0,
-		}));
-		for (const e of events) {
-			const day = days[Math.floor((Number(e.at) - since) / DAY_MS)];
-			if (e.event === 'left') day.leaves += 1;
-			else day.joins += 1;
-		}
-		return { subscribers, bySource, byLanguage, days };
+	statistics(input: { days: number; now?: Date }): Promise<Statistics> {
+		return readStatistics(this.db, input);
 	}
 
 	async recordAudit(event: AuditEvent): Promise<void> {
@@ -182,9 +189,10 @@ export class SqlConsent {
 	}
 }
 
-function requireIdentity(identity: Identity): void {
-	if (!identity.phone && !identity.userId)
-		throw new InputError('A phone number or WhatsApp user ID is needed to identify a person');
+function requireIdentity(identity: Identity, index?: number): void {
+	if (identity.phone || identity.userId) return;
+	const message = 'A phone number or WhatsApp user ID is needed to identify a person';
+	throw index === undefined ? new InputError(message) : new ListEntryError(index, message);
 }
 
 /** PG: serialise all work on one person across workers (SQLite's writer lock already does). */
@@ -200,17 +208,20 @@ async function lockIdentity(
 	}
 }
 
+async function findRows(db: SqlExecutor, codec: IdentityCodec, identity: Identity): Promise<Row[]> {
+	const { phoneIndex, userIndex } = codec.indexes(identity);
+	return db.all(
+		`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE phone_index = $1 OR user_index = $2 ORDER BY id`,
+		[phoneIndex, userIndex],
+	);
+}
+
 async function findRow(
 	db: SqlExecutor,
 	codec: IdentityCodec,
 	identity: Identity,
 ): Promise<Row | undefined> {
-	const { phoneIndex, userIndex } = codec.indexes(identity);
-	const [row] = await db.all(
-		`SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE phone_index = $1 OR user_index = $2 ORDER BY id LIMIT 1`,
-		[phoneIndex, userIndex],
-	);
-	return row;
+	return (await findRows(db, codec, identity))[0];
 }
 
 async function reload(tx: SqlExecutor, id: number): Promise<Row> {

@@ -90,7 +90,15 @@ export interface ConsentStore {
 	/** Creates or upgrades the schema; idempotent, safe to call from several workers at once. */
 	migrate(): Promise<void>;
 	subscribe(input: SubscribeInput): Promise<SubscribeResult>;
-	/** Deletes the subscriber, their encrypted contact data and their delivery rows in one transaction. */
+	/**
+	 * Subscribes a list (an import) in one transaction: all entries or none. A failing entry throws
+	 * `ListEntryError` with its index; a pseudonym already used by someone else is such a failure.
+	 */
+	subscribeMany(inputs: SubscribeInput[]): Promise<SubscribeResult[]>;
+	/**
+	 * Deletes the subscriber, their encrypted contact data and their delivery rows in one transaction
+	 * (every row that matches the number or the user ID).
+	 */
 	unsubscribe(identity: Identity, input: UnsubscribeInput): Promise<UnsubscribeResult>;
 	unsubscribePseudonym(pseudonym: string, input: UnsubscribeInput): Promise<UnsubscribeResult>;
 	findByIdentity(identity: Identity): Promise<Subscriber | undefined>;
@@ -167,6 +175,11 @@ export interface DeliveryLedger {
 	): Promise<Recipient[]>;
 	/** Writes `sending` rows (intent) before the requests go out. */
 	markSending(broadcastId: number, subscriberIds: number[]): Promise<void>;
+	/**
+	 * Deletes `sending` rows of sends that certainly did not happen (stopped before the request, or
+	 * refused by the API with a temporary error until retries ran out): a rerun sends them again.
+	 */
+	releaseSending(broadcastId: number, subscriberIds: number[]): Promise<void>;
 	/** Turns `sending` rows into `accepted` / `failed`, in one transaction for the batch. */
 	recordOutcomes(broadcastId: number, outcomes: DeliveryOutcome[]): Promise<void>;
 	/**
