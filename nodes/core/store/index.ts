@@ -32,6 +32,7 @@ class SqlStore extends SqlConsent implements Store {
 	pendingRecipients: Store['pendingRecipients'] = (id, after, limit) =>
 		this.ledger.pendingRecipients(id, after, limit);
 	markSending: Store['markSending'] = (id, ids) => this.ledger.markSending(id, ids);
+	releaseSending: Store['releaseSending'] = (id, ids) => this.ledger.releaseSending(id, ids);
 	recordOutcomes: Store['recordOutcomes'] = (id, outcomes) =>
 		this.ledger.recordOutcomes(id, outcomes);
 	recoverInterrupted: Store['recoverInterrupted'] = (id, policy) =>

@@ -89,6 +89,25 @@ export class SqlLedger {
 		});
 	}
 
+	async releaseSending(broadcastId: number, subscriberIds: number[]): Promise<void> {
+		if (subscriberIds.length === 0) return;
+		await this.db.transaction(async (tx) => {
+			if (tx.dialect === 'postgres') {
+				await tx.run(
+					`DELETE FROM deliveries WHERE broadcast_id = $1 AND state = 'sending' AND subscriber_id = ANY($2::bigint[])`,
+					[broadcastId, subscriberIds],
+				);
+				return;
+			}
+			for (const id of subscriberIds) {
+				await tx.run(
+					`DELETE FROM deliveries WHERE broadcast_id = $1 AND subscriber_id = $2 AND state = 'sending'`,
+					[broadcastId, id],
+				);
+			}
+		});
+	}
+
 	async recordOutcomes(broadcastId: number, outcomes: DeliveryOutcome[]): Promise<void> {
 		if (outcomes.length === 0) return;
 		const now = Date.now();

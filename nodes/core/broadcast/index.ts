@@ -1,0 +1,9 @@
+export { sendBroadcast, type BroadcastRequest, type BroadcastStore, type BroadcastSummary } from './sender';
+export { previewBroadcast, type BroadcastPreview } from './preview';
+export { broadcastKeyFor } from './broadcast-key';
+export { prepareMessage, type MessageSpec, type TemplateSpec, type TextSpec } from './message';
+export { sanitizeParameter, stripHtml, decodeEntities, truncate } from './sanitize';
+export { TokenBucket, type TokenBucketOptions } from './token-bucket';
+export { systemClock, type Clock } from './clock';
+export { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE, type SendOptions } from './options';
+export { backoffDelay, type BackoffOptions } from './backoff';

@@ -1,0 +1,61 @@
+import { ConfigError } from '../errors';
+import type { DeliveryPolicy } from '../store/types';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { systemClock, type Clock } from './clock';
+
+export interface SendOptions {
+	/** Messages per second. Default 20: well below Meta's 80, which inbound traffic shares. */
+	rate?: number;
+	burst?: number;
+	/** Requests waiting for an answer at once; also bounds duplicates (or misses) after a crash. */
+	maxInFlight?: number;
+	/** Recipients read from the store per page. */
+	pageSize?: number;
+	/** Tries per recipient for temporary errors. */
+	maxAttempts?: number;
+	backoff?: BackoffOptions;
+	/** What to do with sends a crash left unanswered. */
+	policy?: DeliveryPolicy;
+	/** Abort after this many attempts in a row that got no HTTP answer at all (API unreachable). */
+	unreachableAfter?: number;
+	/** Abort after this many recipients in a row ran out of retries. */
+	errorBudget?: number;
+	/** Cooperative stop: sends in flight finish and are recorded; nothing new starts. */
+	signal?: AbortSignal;
+	clock?: Clock;
+	random?: () => number;
+}
+
+export type ResolvedSendOptions = Required<Omit<SendOptions, 'signal' | 'burst'>> &
+	Pick<SendOptions, 'signal' | 'burst'>;
+
+export const DEFAULT_RATE = 20;
+export const DEFAULT_MAX_IN_FLIGHT = 8;
+
+export function resolveSendOptions(options: SendOptions): ResolvedSendOptions {
+	const resolved: ResolvedSendOptions = {
+		rate: options.rate ?? DEFAULT_RATE,
+		burst: options.burst,
+		maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+		pageSize: options.pageSize ?? 500,
+		maxAttempts: options.maxAttempts ?? 6,
+		backoff: options.backoff ?? DEFAULT_BACKOFF,
+		policy: options.policy ?? 'at-least-once',
+		unreachableAfter: options.unreachableAfter ?? 12,
+		errorBudget: options.errorBudget ?? 20,
+		signal: options.signal,
+		clock: options.clock ?? systemClock,
+		random: options.random ?? Math.random,
+	};
+	positiveInteger('in-flight limit', resolved.maxInFlight, 1000);
+	positiveInteger('page size', resolved.pageSize, 100_000);
+	positiveInteger('number of attempts', resolved.maxAttempts, 100);
+	if (resolved.policy !== 'at-least-once' && resolved.policy !== 'at-most-once')
+		throw new ConfigError(`Unknown delivery policy "${String(resolved.policy)}": use at-least-once or at-most-once`);
+	return resolved;
+}
+
+function positiveInteger(label: string, value: number, max: number): void {
+	if (!(Number.isInteger(value) && value >= 1 && value <= max))
+		throw new ConfigError(`The ${label} must be a whole number from 1 to ${max} (got ${value})`);
+}

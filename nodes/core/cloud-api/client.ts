@@ -1,0 +1,174 @@
+import http from 'node:http';
+import https from 'node:https';
+
+import { ConfigError } from '../errors';
+import { abortAdvice, classifyError } from './classify';
+import { CloudApiError } from './errors';
+import type { ClientMessage, ServerErrorBody, ServerSendSuccess } from './wire-types';
+
+export interface CloudApiConfig {
+	/** `https://graph.facebook.com`, or the simulator / a proxy. Never hard-coded. */
+	baseUrl: string;
+	/** Graph API version, e.g. `v24.0`. */
+	version: string;
+	phoneNumberId: string;
+	accessToken: string;
+	/** Give up on one request after this long (it may still have been accepted). */
+	timeoutMs?: number;
+	/** Keep-alive sockets kept open; should be ≥ the sender's in-flight limit. */
+	maxSockets?: number;
+}
+
+export type SendResult = { ok: true; messageId: string } | { ok: false; error: CloudApiError };
+
+/** The part of the client the sender engine needs; tests and benchmarks pass the real one. */
+export interface MessageSender {
+	send(message: ClientMessage): Promise<SendResult>;
+}
+
+/**
+ * A minimal Cloud API client over node:http(s) with keep-alive sockets: one TLS handshake per
+ * socket instead of per message matters at hundreds of messages per second.
+ */
+export class CloudApiClient implements MessageSender {
+	private readonly url: URL;
+	private readonly agent: http.Agent;
+	private readonly transport: typeof http | typeof https;
+	private readonly timeoutMs: number;
+	private readonly authorization: string;
+
+	constructor(config: CloudApiConfig) {
+		if (!config.accessToken)
+			throw new ConfigError('The access token is empty: set it in the WhatsApp Broadcast API credential');
+		if (!config.phoneNumberId)
+			throw new ConfigError('The phone number ID is empty: set it in the WhatsApp Broadcast API credential');
+		if (!/^v\d+\.\d+$/.test(config.version ?? ''))
+			throw new ConfigError(
+				`The Graph API version "${config.version}" is not valid: use the form v24.0`,
+			);
+		let base: URL;
+		try {
+			base = new URL(config.baseUrl);
+		} catch {
+			throw new ConfigError(
+				`The base URL "${config.baseUrl}" is not a URL: use https://graph.facebook.com or the simulator's address`,
+			);
+		}
+		const root = base.href.replace(/\/+$/, '');
+		this.url = new URL(
+			`${root}/${config.version}/${encodeURIComponent(config.phoneNumberId)}/messages`,
+		);
+		this.transport = this.url.protocol === 'https:' ? https : http;
+		this.agent = new this.transport.Agent({
+			keepAlive: true,
+			maxSockets: config.maxSockets ?? 64,
+		});
+		this.timeoutMs = config.timeoutMs ?? 20_000;
+		this.authorization = `Bearer ${config.accessToken}`;
+	}
+
+	get endpoint(): string {
+		return this.url.origin;
+	}
+
+	send(message: ClientMessage): Promise<SendResult> {
+		const body = JSON.stringify(message);
+		return new Promise<SendResult>((resolve) => {
+			let settled = false;
+			const finish = (result: SendResult) => {
+				if (settled) return;
+				settled = true;
+				resolve(result);
+			};
+			const request = this.transport.request(
+				this.url,
+				{
+					method: 'POST',
+					agent: this.agent,
+					headers: {
+						authorization: this.authorization,
+						'content-type': 'application/json',
+						'content-length': Buffer.byteLength(body),
+					},
+				},
+				(response) => {
+					const chunks: Buffer[] = [];
+					response.on('data', (chunk: Buffer) => chunks.push(chunk));
+					response.on('error', (cause) => finish({ ok: false, error: lostAnswer(cause) }));
+					response.on('end', () =>
+						finish(interpret(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))),
+					);
+				},
+			);
+			request.setTimeout(this.timeoutMs, () => {
+				finish({
+					ok: false,
+					error: new CloudApiError(
+						`The WhatsApp Cloud API did not answer within ${this.timeoutMs} ms`,
+						undefined,
+						undefined,
+						'retry',
+						false,
+					),
+				});
+				request.destroy();
+			});
+			request.on('error', (cause: NodeJS.ErrnoException) => finish({ ok: false, error: networkError(cause, this.url) }));
+			request.end(body);
+		});
+	}
+
+	/** Closes the keep-alive sockets. */
+	close(): void {
+		this.agent.destroy();
+	}
+}
+
+function interpret(status: number, text: string): SendResult {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		parsed = undefined;
+	}
+	if (status >= 200 && status < 300) {
+		const id = (parsed as ServerSendSuccess | undefined)?.messages?.[0]?.id;
+		if (typeof id === 'string') return { ok: true, messageId: id };
+		// Accepted or not, we cannot tell: treat like a lost answer.
+		return {
+			ok: false,
+			error: new CloudApiError('The WhatsApp Cloud API answered without a message ID', status, undefined, 'retry', false),
+		};
+	}
+	const error = (parsed as ServerErrorBody | undefined)?.error;
+	const code = typeof error?.code === 'number' ? error.code : undefined;
+	const retryClass = classifyError(code, status);
+	// Meta's `message` names the code and a title; `details` may echo the number, so it is not used.
+	const title = typeof error?.message === 'string' ? error.message.replace(/\d{7,}/g, '…') : `HTTP ${status}`;
+	const advice = retryClass === 'abort' ? `. ${abortAdvice(code, status)}` : '';
+	return {
+		ok: false,
+		error: new CloudApiError(`WhatsApp Cloud API error ${code ?? status}: ${title}${advice}`, status, code, retryClass, true),
+	};
+}
+
+function lostAnswer(cause: unknown): CloudApiError {
+	return new CloudApiError('The connection broke while the WhatsApp Cloud API answered', undefined, undefined, 'retry', false, { cause });
+}
+
+/** Errors before the request was written (refused, DNS) are certain: nothing reached Meta. */
+const BEFORE_SEND = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function networkError(cause: NodeJS.ErrnoException, url: URL): CloudApiError {
+	const certain = BEFORE_SEND.has(cause.code ?? '');
+	return new CloudApiError(
+		certain
+			? `Cannot reach the WhatsApp Cloud API at ${url.origin} (${cause.code}): check the base URL and the network`
+			: `The connection to the WhatsApp Cloud API failed (${cause.code ?? cause.message})`,
+		undefined,
+		undefined,
+		'retry',
+		certain,
+		{ cause },
+	);
+}

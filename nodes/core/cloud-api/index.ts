@@ -1,0 +1,4 @@
+export { CloudApiClient, type CloudApiConfig, type MessageSender, type SendResult } from './client';
+export { CloudApiError, type RetryClass } from './errors';
+export { abortAdvice, classifyError, SKIP_REASONS } from './classify';
+export * from './wire-types';
