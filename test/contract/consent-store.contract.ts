@@ -1,6 +1,7 @@
 import { DecryptionError } from '../../nodes/core/errors';
 import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
 import type { Store, SubscribeInput } from '../../nodes/core/store';
+import { LATEST_VERSION } from '../../nodes/core/store/migrations';
 import { makeWamid } from '../../simulator/wamid';
 import { findPhoneLeaks } from '../support/privacy';
 import type { Backend } from './backends';
@@ -136,12 +137,47 @@ export function describeConsentStore(makeBackend: () => Backend): void {
 			]);
 		});
 
-		it('refuses to decrypt with another data-protection key', async () => {
+		it('refuses to open with another data-protection key, before anything is written', async () => {
 			await store.subscribe(join(PHONES[0]));
-			const wrong = await backend.open({ keys: derivePrivacyKeys('another-key-of-enough-length') });
-			await expect(wrong.recipientByPseudonym('Gast_0001')).rejects.toBeInstanceOf(DecryptionError);
-			// and cannot even find the person: blind indexes differ with the key
-			expect(await wrong.findByIdentity({ phone: PHONES[0] })).toBeUndefined();
+			// A wrong key would find nobody (blind indexes differ): Start would duplicate, Stop delete no one.
+			const opening = backend.open({ keys: derivePrivacyKeys('another-key-of-enough-length') });
+			await expect(opening).rejects.toBeInstanceOf(DecryptionError);
+			await expect(opening).rejects.toThrow(/data-protection key does not match/);
+			expect(await backend.count('subscribers')).toBe(1);
+			const again = await backend.open();
+			expect((await again.recipientByPseudonym('Gast_0001'))?.phone).toBe(PHONES[0]);
+		});
+
+		it('imports a list in one transaction: a taken pseudonym writes nothing of the list', async () => {
+			await store.subscribe(join(PHONES[0], { source: 'import', pseudonym: 'Gast_0007' }));
+			const list = [PHONES[1], PHONES[2]].map((phone, i) =>
+				join(phone, { source: 'import', pseudonym: i === 1 ? 'Gast_0007' : 'Gast_0008' }),
+			);
+			await expect(store.subscribeMany(list)).rejects.toMatchObject({
+				index: 1,
+				reason: expect.stringMatching(/Gast_0007.*already belongs to another subscriber/),
+			});
+			expect(await backend.count('subscribers')).toBe(1);
+			const ok = await store.subscribeMany([
+				join(PHONES[0], { source: 'import' }),
+				join(PHONES[1], { source: 'import', pseudonym: 'Gast_0008' }),
+				join(PHONES[2], { source: 'import' }),
+			]);
+			expect(ok.map((r) => [r.status, r.subscriber.pseudonym])).toEqual([
+				['existing', 'Gast_0007'],
+				['created', 'Gast_0008'],
+				['created', 'Gast_0009'],
+			]);
+			expect(await store.subscribeMany([])).toEqual([]);
+		});
+
+		it('withdrawal removes every row of a person known by number and, separately, by user ID', async () => {
+			await store.subscribe(join(PHONES[0]));
+			await store.subscribe(join('', { identity: { userId: 'DE.user.9' } }));
+			expect(await backend.count('subscribers')).toBe(2);
+			const result = await store.unsubscribe({ phone: PHONES[0], userId: 'DE.user.9' }, left);
+			expect(result).toEqual({ status: 'deleted', pseudonym: 'Gast_0001' });
+			expect(await backend.count('subscribers')).toBe(0);
 		});
 	});
 
@@ -260,7 +296,7 @@ export function describeConsentStore(makeBackend: () => Backend): void {
 		it('migrates idempotently, also when several stores open the database at once', async () => {
 			const more = await Promise.all([backend.open(), backend.open(), backend.open()]);
 			await Promise.all(more.map((s) => s.migrate()));
-			expect(await backend.count('schema_migrations')).toBe(1);
+			expect(await backend.count('schema_migrations')).toBe(LATEST_VERSION);
 		});
 	});
 
@@ -268,26 +304,36 @@ export function describeConsentStore(makeBackend: () => Backend): void {
 		it('hundreds of parallel joins and leaves on a few people yield unique pseudonyms and a consistent state', async () => {
 			const stores = [store, await backend.open(), await backend.open()];
 			const people = PHONES.slice(0, 3);
+			// Every person gets joins and leaves interleaved, from every store instance.
 			const operations = Array.from({ length: 300 }, (_, i) => {
 				const phone = people[i % people.length];
-				const target = stores[i % stores.length];
-				return i % 3 === 2 ? target.unsubscribe({ phone }, left) : target.subscribe(join(phone));
+				const target = stores[Math.floor(i / people.length) % stores.length];
+				const leave = Math.floor(i / people.length) % 4 === 3;
+				return leave ? target.unsubscribe({ phone }, left) : target.subscribe(join(phone));
 			});
-			await Promise.all(operations);
-			for (const phone of people) {
-				const last = await stores[0].subscribe(join(phone));
-				expect(['created', 'existing']).toContain(last.status);
-			}
+			const results = await Promise.all(operations);
+			const deleted = results.filter((r) => r.status === 'deleted').length;
+			const created = results.filter((r) => r.status === 'created').length;
+			expect(deleted).toBeGreaterThan(0);
+			// each person alternates: created − deleted is 0 or 1 per person
+			const stillIn = await backend.count('subscribers');
+			expect(created - deleted).toBe(stillIn);
+			expect(stillIn).toBeLessThanOrEqual(people.length);
+			const finals = [];
+			for (const phone of people) finals.push(await stores[0].subscribe(join(phone)));
 			expect(await backend.count('subscribers')).toBe(people.length);
 			const names = await Promise.all(
 				people.map(async (phone) => (await store.findByIdentity({ phone }))!.pseudonym),
 			);
 			expect(new Set(names).size).toBe(people.length);
-			// every join that created someone took a fresh number: joins in the audit log = counter value
+			// Every creation took its own number from the counter, none twice, none skipped.
+			const issued = [...results, ...finals].flatMap((r) =>
+				r.status === 'created' ? [r.subscriber.pseudonym] : [],
+			);
+			expect(new Set(issued).size).toBe(issued.length);
+			expect(Math.max(...issued.map((n) => Number(n.slice('Gast_'.length))))).toBe(issued.length);
 			const stats = await store.statistics({ days: 1 });
-			const createdCount = stats.days[0].joins;
-			const highest = Math.max(...names.map((n) => Number(n.slice('Gast_'.length))));
-			expect(highest).toBeLessThanOrEqual(createdCount);
+			expect(stats.days[0]).toMatchObject({ joins: issued.length, leaves: deleted });
 		});
 	});
 

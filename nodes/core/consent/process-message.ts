@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import type { PrivacyKeys } from '../privacy/keys';
 import { openSender } from '../privacy/sealed-sender';
+import { openMessageId } from '../webhook/sealed-message-id';
 import type { ConsentStore, Identity, Language, Subscriber } from '../store/types';
 import type { KeywordMatch, KeywordParser } from './keywords';
 import { fillReply, type ReplyKind, type ReplyTexts } from './reply-texts';
@@ -109,7 +110,7 @@ export async function processMessage(
 			language,
 			source: 'whatsapp',
 			keyword,
-			messageId: message.messageId,
+			messageId: proofMessageId(keys, message.messageId),
 			textVersion: options.textVersion,
 			at,
 		});
@@ -206,6 +207,13 @@ async function applyPreference(
 		pseudonym: known?.pseudonym,
 		replyText: null,
 	};
+}
+
+/** The trigger seals wamids (they carry the number); the proof of consent keeps the real one, encrypted. */
+function proofMessageId(keys: PrivacyKeys, messageId: unknown): string | undefined {
+	return typeof messageId === 'string' && messageId !== ''
+		? openMessageId(keys, messageId)
+		: undefined;
 }
 
 function messageTime(message: InboundMessage): Date {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors';
 import type { PrivacyKeys } from '../privacy/keys';
 import { IdentityCodec } from './identity-codec';
+import { verifyDataProtectionKey } from './key-check';
 import { migrate } from './migrations';
 import { PostgresDriver, type PostgresConnection } from './postgres-driver';
 import { DEFAULT_PSEUDONYM_PREFIX } from './pseudonym';
@@ -66,6 +67,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 	const store = new SqlStore(driver, config.keys, prefix);
 	try {
 		await store.migrate();
+		await verifyDataProtectionKey(driver, config.keys);
 	} catch (error) {
 		await driver.close().catch(() => undefined);
 		throw error;

@@ -55,6 +55,12 @@ const MIGRATIONS: Migration[] = [
 		sqlite: shared('INTEGER PRIMARY KEY AUTOINCREMENT', 'BLOB'),
 		postgres: shared('BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', 'BYTEA'),
 	},
+	{
+		// A value encrypted with the store's key, so that a wrong key is refused when opening.
+		version: 2,
+		sqlite: [`CREATE TABLE key_check (id INTEGER PRIMARY KEY, check_cipher BLOB NOT NULL)`],
+		postgres: [`CREATE TABLE key_check (id INTEGER PRIMARY KEY, check_cipher BYTEA NOT NULL)`],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

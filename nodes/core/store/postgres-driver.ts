@@ -1,6 +1,6 @@
 import { Pool, type PoolClient } from '../../vendor/pg';
 
-import { StoreError } from '../errors';
+import { CivicBroadcastError, StoreError } from '../errors';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver';
 
 export interface PostgresConnection {
@@ -97,7 +97,8 @@ export class PostgresDriver implements SqlDriver {
 			return result;
 		} catch (error) {
 			await client.query('ROLLBACK').catch(() => undefined);
-			throw error instanceof StoreError ? error : this.wrap(error);
+			// Our own errors (a taken pseudonym, a wrong key) keep their type and message.
+			throw error instanceof CivicBroadcastError ? error : this.wrap(error);
 		} finally {
 			client.release();
 		}
