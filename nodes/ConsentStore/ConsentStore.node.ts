@@ -1,0 +1,126 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import {
+	languageProperty,
+	pseudonymPrefixProperty,
+	regionProperty,
+	textVersionProperty,
+} from './actions/common.description';
+import { consentStoreDbTest } from './actions/credential-test';
+import * as importList from './actions/import.operation';
+import * as lookUp from './actions/lookUp.operation';
+import * as processMessage from './actions/processMessage.operation';
+import * as processingRecord from './actions/processingRecord.operation';
+import { router } from './actions/router';
+import * as statistics from './actions/statistics.operation';
+import * as subscribe from './actions/subscribe.operation';
+import * as unsubscribe from './actions/unsubscribe.operation';
+
+// Process Message routes to four outputs; every other operation has one.
+const OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "processMessage" ? [{"type":"${NodeConnectionTypes.Main}","displayName":"Subscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Unsubscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Info"},{"type":"${NodeConnectionTypes.Main}","displayName":"Other"}] : [{"type":"${NodeConnectionTypes.Main}","displayName":"Result"}] }}`;
+
+/** Subscribers and their consent: thin shell over `nodes/core/consent` and the store. */
+export class ConsentStore implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Consent Store',
+		name: 'consentStore',
+		icon: {
+			light: 'file:../../icons/whatsapp-broadcast.svg',
+			dark: 'file:../../icons/whatsapp-broadcast.dark.svg',
+		},
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter.operation }}',
+		description:
+			'Keeps the opt-in list of the WhatsApp announcement service: Start/Stop keywords, pseudonyms, encrypted numbers, imports, statistics and the GDPR record',
+		defaults: { name: 'Consent Store' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: OUTPUTS,
+		credentials: [
+			// `consentStoreDb` names a database credential (public interface), not an API.
+			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+			{ name: 'consentStoreDb', required: true, testedBy: 'consentStoreDbTest' },
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Import',
+						value: 'import',
+						description: 'Import a contact list (CSV or vCard)',
+						action: 'Import a contact list',
+					},
+					{
+						name: 'Look Up',
+						value: 'lookUp',
+						description: 'Show what is stored about a pseudonym',
+						action: 'Look up a subscriber',
+					},
+					{
+						name: 'Process Message',
+						value: 'processMessage',
+						description: 'Handle Start, Stop, Info and Help messages from the trigger',
+						action: 'Process an incoming message',
+					},
+					{
+						name: 'Processing Record',
+						value: 'processingRecord',
+						description: 'Generate the GDPR record of processing (Article 30)',
+						action: 'Generate the processing record',
+					},
+					{
+						name: 'Statistics',
+						value: 'statistics',
+						description: 'Count subscribers, joins and leaves',
+						action: 'Get statistics',
+					},
+					{
+						name: 'Subscribe',
+						value: 'subscribe',
+						description: 'Add a paper sign-up by hand',
+						action: 'Subscribe a person',
+					},
+					{
+						name: 'Unsubscribe',
+						value: 'unsubscribe',
+						description: 'Remove a person by pseudonym or number',
+						action: 'Unsubscribe a person',
+					},
+				],
+				default: 'processMessage',
+			},
+			pseudonymPrefixProperty(['import', 'processMessage', 'processingRecord', 'subscribe']),
+			textVersionProperty(['import', 'processMessage', 'processingRecord', 'subscribe']),
+			languageProperty(
+				['import', 'processMessage', 'subscribe'],
+				'Language of replies and of new subscribers when the keyword does not tell (Start, Stop and Info are used in several languages)',
+			),
+			regionProperty(['import', 'subscribe']),
+			regionProperty(['unsubscribe'], { identifyBy: ['phone'] }),
+			...processMessage.description,
+			...subscribe.description,
+			...unsubscribe.description,
+			...importList.description,
+			...lookUp.description,
+			...statistics.description,
+			...processingRecord.description,
+		],
+	};
+
+	methods = { credentialTest: { consentStoreDbTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return router.call(this);
+	}
+}

@@ -1,0 +1,45 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { InputError } from '../../core/errors';
+import { forEachItem, type ConsentContext, type OperationResult } from './context';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Pseudonym',
+		name: 'pseudonym',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'Gast_0001',
+		displayOptions: { show: { operation: ['lookUp'] } },
+	},
+];
+
+/** What is stored about one subscriber (Art. 15), without the number or the wamid that encodes it. */
+export async function execute(
+	this: IExecuteFunctions,
+	context: ConsentContext,
+): Promise<OperationResult> {
+	const { store } = await context.open();
+	return forEachItem(this, 1, 0, async (i) => {
+		const pseudonym = (this.getNodeParameter('pseudonym', i) as string).trim();
+		if (!pseudonym) throw new InputError('The pseudonym is empty: enter it, e.g. Gast_0001');
+		const subscriber = await store.findByPseudonym(pseudonym);
+		if (!subscriber) return { output: 0, json: { found: false, pseudonym } };
+		return {
+			output: 0,
+			json: {
+				found: true,
+				pseudonym: subscriber.pseudonym,
+				language: subscriber.language,
+				consentAt: subscriber.consentAt.toISOString(),
+				consentSource: subscriber.consentSource,
+				consentKeyword: subscriber.consentKeyword,
+				consentTextVersion: subscriber.consentTextVersion,
+				consentMessageRecorded: subscriber.consentMessageId !== null,
+				hasPhone: subscriber.hasPhone,
+				hasUserId: subscriber.hasUserId,
+			},
+		};
+	});
+}

@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { forEachItem, type ConsentContext, type OperationResult } from './context';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Days',
+		name: 'days',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 366 },
+		default: 30,
+		description: 'How many days of joins and leaves to list, up to today (UTC)',
+		displayOptions: { show: { operation: ['statistics'] } },
+	},
+];
+
+/** Counts only: subscribers by source and language, joins and leaves per day. */
+export async function execute(
+	this: IExecuteFunctions,
+	context: ConsentContext,
+): Promise<OperationResult> {
+	const { store } = await context.open();
+	return forEachItem(this, 1, 0, async (i) => {
+		const stats = await store.statistics({ days: this.getNodeParameter('days', i) as number });
+		return {
+			output: 0,
+			json: {
+				subscribers: stats.subscribers,
+				bySource: { ...stats.bySource },
+				byLanguage: { ...stats.byLanguage },
+				joins: stats.days.reduce((n, d) => n + d.joins, 0),
+				leaves: stats.days.reduce((n, d) => n + d.leaves, 0),
+				days: stats.days.map((d) => ({ ...d })),
+			},
+		};
+	});
+}

@@ -1,0 +1,61 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { normalizePhone } from '../../core/phone';
+import type { Language } from '../../core/store';
+import { readRegion } from './common.description';
+import { forEachItem, type ConsentContext, type OperationResult } from './context';
+
+const show = { show: { operation: ['subscribe'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Phone Number',
+		name: 'phone',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '+49 151 23456789',
+		description:
+			'Number from the paper sign-up; without country code the default region applies. It is stored encrypted and never shown in the output.',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Consent Note',
+		name: 'consentNote',
+		type: 'string',
+		default: 'paper form',
+		description:
+			'How the person consented (kept as proof, e.g. "paper form 2026-11-03, town hall"). Do not enter names or numbers.',
+		displayOptions: show,
+	},
+];
+
+/** Staff enter a paper sign-up by hand. */
+export async function execute(
+	this: IExecuteFunctions,
+	context: ConsentContext,
+): Promise<OperationResult> {
+	const { store } = await context.open();
+	return forEachItem(this, 1, 0, async (i) => {
+		const phone = normalizePhone(
+			this.getNodeParameter('phone', i) as string,
+			readRegion(this.getNodeParameter('defaultRegion', i)),
+		);
+		const result = await store.subscribe({
+			identity: { phone },
+			language: this.getNodeParameter('defaultLanguage', i) as Language,
+			source: 'manual',
+			keyword: (this.getNodeParameter('consentNote', i, '') as string).trim() || 'manual',
+			textVersion: this.getNodeParameter('consentTextVersion', i) as string,
+		});
+		return {
+			output: 0,
+			json: {
+				action: result.status === 'created' ? 'subscribed' : 'already_subscribed',
+				pseudonym: result.subscriber.pseudonym,
+				language: result.subscriber.language,
+				consentAt: result.subscriber.consentAt.toISOString(),
+			},
+		};
+	});
+}
