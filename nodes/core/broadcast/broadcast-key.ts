@@ -7,7 +7,11 @@ import type { MessageSpec } from './message';
  * item's guid, else its link, else a hash of the content. The same announcement thus maps to the
  * same broadcast on every run, and a rerun sends only to those not yet sent.
  */
-export function broadcastKeyFor(input: { explicit?: unknown; item?: Record<string, unknown>; message: MessageSpec }): string {
+export function broadcastKeyFor(input: {
+	explicit?: unknown;
+	item?: Record<string, unknown>;
+	message: MessageSpec;
+}): string {
 	const explicit = textOf(input.explicit);
 	if (explicit) return explicit.slice(0, 500);
 	const guid = textOf(input.item?.guid);

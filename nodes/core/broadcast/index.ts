@@ -1,4 +1,9 @@
-export { sendBroadcast, type BroadcastRequest, type BroadcastStore, type BroadcastSummary } from './sender';
+export {
+	sendBroadcast,
+	type BroadcastRequest,
+	type BroadcastStore,
+	type BroadcastSummary,
+} from './sender';
 export { previewBroadcast, type BroadcastPreview } from './preview';
 export { broadcastKeyFor } from './broadcast-key';
 export { prepareMessage, type MessageSpec, type TemplateSpec, type TextSpec } from './message';

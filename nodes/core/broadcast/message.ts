@@ -1,5 +1,9 @@
 import { InputError } from '../errors';
-import type { ClientMessage, ClientTemplateComponent, ClientUnaddressedMessage } from '../cloud-api/wire-types';
+import type {
+	ClientMessage,
+	ClientTemplateComponent,
+	ClientUnaddressedMessage,
+} from '../cloud-api/wire-types';
 import type { Recipient } from '../store/types';
 import { sanitizeParameter } from './sanitize';
 
@@ -33,7 +37,10 @@ const TEXT_MAX = 4096;
 const DEFAULT_PARAMETER_MAX = 400;
 
 /** Checks and sanitises the spec once per broadcast; errors name the setting to fix. */
-export function prepareMessage(spec: MessageSpec, callbackData?: string): (recipient: Recipient) => ClientMessage {
+export function prepareMessage(
+	spec: MessageSpec,
+	callbackData?: string,
+): (recipient: Recipient) => ClientMessage {
 	const base = spec.mode === 'template' ? prepareTemplate(spec) : prepareText(spec);
 	const opaque = callbackData ? { biz_opaque_callback_data: callbackData.slice(0, 512) } : {};
 	return (recipient) => {
@@ -51,7 +58,9 @@ function prepareText(spec: TextSpec): ClientUnaddressedMessage {
 	const body = String(spec.text ?? '').trim();
 	if (!body) throw new InputError('The message text is empty: enter the text to send');
 	if (body.length > TEXT_MAX)
-		throw new InputError(`The message text has ${body.length} characters; WhatsApp allows at most ${TEXT_MAX}`);
+		throw new InputError(
+			`The message text has ${body.length} characters; WhatsApp allows at most ${TEXT_MAX}`,
+		);
 	return {
 		messaging_product: 'whatsapp',
 		recipient_type: 'individual',
@@ -62,24 +71,37 @@ function prepareText(spec: TextSpec): ClientUnaddressedMessage {
 
 function prepareTemplate(spec: TemplateSpec): ClientUnaddressedMessage {
 	const name = String(spec.name ?? '').trim();
-	if (!name) throw new InputError('The template name is empty: enter the name of an approved template');
+	if (!name)
+		throw new InputError('The template name is empty: enter the name of an approved template');
 	const language = String(spec.language ?? '').trim();
-	if (!language) throw new InputError('The template language is empty: enter a code such as "de" or choose the subscriber\'s language');
+	if (!language)
+		throw new InputError(
+			'The template language is empty: enter a code such as "de" or choose the subscriber\'s language',
+		);
 	const max = spec.maxParameterLength ?? DEFAULT_PARAMETER_MAX;
 	const components: ClientTemplateComponent[] = [];
 	if (spec.header !== undefined && spec.header !== null && spec.header !== '') {
-		components.push({ type: 'header', parameters: [{ type: 'text', text: renderValue(spec.header, 'header parameter', HEADER_MAX) }] });
+		components.push({
+			type: 'header',
+			parameters: [
+				{ type: 'text', text: renderValue(spec.header, 'header parameter', HEADER_MAX) },
+			],
+		});
 	}
 	if (spec.body.length > 0) {
 		components.push({
 			type: 'body',
 			parameters: spec.body.map((parameter, index) => {
-				const label = parameter.name ? `body parameter "${parameter.name}"` : `body parameter ${index + 1}`;
+				const label = parameter.name
+					? `body parameter "${parameter.name}"`
+					: `body parameter ${index + 1}`;
 				const text = renderValue(parameter.value, label, max);
 				if (spec.parameterFormat !== 'named') return { type: 'text' as const, text };
 				const parameterName = String(parameter.name ?? '').trim();
 				if (!/^[a-z0-9_]+$/.test(parameterName))
-					throw new InputError(`${label} needs a name of lower-case letters, digits and underscores, as in the template ({{title}} → title)`);
+					throw new InputError(
+						`${label} needs a name of lower-case letters, digits and underscores, as in the template ({{title}} → title)`,
+					);
 				return { type: 'text' as const, text, parameter_name: parameterName };
 			}),
 		});
@@ -87,9 +109,16 @@ function prepareTemplate(spec: TemplateSpec): ClientUnaddressedMessage {
 	if (spec.stopButton) {
 		const { index, payload } = spec.stopButton;
 		if (!(Number.isInteger(index) && index >= 0 && index <= 9))
-			throw new InputError(`The Stop button index must be a whole number from 0 to 9 (got ${index})`);
+			throw new InputError(
+				`The Stop button index must be a whole number from 0 to 9 (got ${index})`,
+			);
 		if (!payload) throw new InputError('The Stop button payload is empty: enter e.g. STOP');
-		components.push({ type: 'button', sub_type: 'quick_reply', index: String(index), parameters: [{ type: 'payload', payload }] });
+		components.push({
+			type: 'button',
+			sub_type: 'quick_reply',
+			index: String(index),
+			parameters: [{ type: 'payload', payload }],
+		});
 	}
 	return {
 		messaging_product: 'whatsapp',
@@ -105,8 +134,13 @@ function prepareTemplate(spec: TemplateSpec): ClientUnaddressedMessage {
 
 function renderValue(value: unknown, label: string, max: number): string {
 	if (value !== null && typeof value === 'object')
-		throw new InputError(`The ${label} is an object, not text: map a text field such as {{ $json.title }}`);
+		throw new InputError(
+			`The ${label} is an object, not text: map a text field such as {{ $json.title }}`,
+		);
 	const text = sanitizeParameter(value, { maxLength: max });
-	if (!text) throw new InputError(`The ${label} is empty after removing HTML and whitespace: map a field that has text`);
+	if (!text)
+		throw new InputError(
+			`The ${label} is empty after removing HTML and whitespace: map a field that has text`,
+		);
 	return text;
 }

@@ -51,7 +51,9 @@ export function resolveSendOptions(options: SendOptions): ResolvedSendOptions {
 	positiveInteger('page size', resolved.pageSize, 100_000);
 	positiveInteger('number of attempts', resolved.maxAttempts, 100);
 	if (resolved.policy !== 'at-least-once' && resolved.policy !== 'at-most-once')
-		throw new ConfigError(`Unknown delivery policy "${String(resolved.policy)}": use at-least-once or at-most-once`);
+		throw new ConfigError(
+			`Unknown delivery policy "${String(resolved.policy)}": use at-least-once or at-most-once`,
+		);
 	return resolved;
 }
 

@@ -48,8 +48,11 @@ const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
 export function decodeEntities(text: string): string {
 	return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
 		if (name[0] === '#') {
-			const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-			return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+			const code =
+				name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+			return Number.isFinite(code) && code > 0 && code <= 0x10ffff
+				? String.fromCodePoint(code)
+				: whole;
 		}
 		return NAMED_ENTITIES[name] ?? whole;
 	});
@@ -101,6 +104,8 @@ export function sanitizeParameter(value: unknown, options: SanitizeOptions): str
 	const clean = decodeEntities(stripHtml(text))
 		.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ')
 		.replace(/ {5,}/g, '    ')
+		// Remaining control characters (after line breaks and tabs became spaces) carry no text.
+		// eslint-disable-next-line no-control-regex
 		.replace(/[\u0000-\u001f\u007f]/g, '')
 		.trim();
 	return truncate(clean, options.maxLength);

@@ -52,7 +52,9 @@ export async function sendBroadcast(
 	const resolved = resolveSendOptions(options);
 	const address = prepareMessage(request.message, request.key);
 	if ((await store.countSubscribers()) === 0)
-		throw new InputError('The consent store has no subscribers: nobody to send to. Check the Consent Store credential points at the right database.');
+		throw new InputError(
+			'The consent store has no subscribers: nobody to send to. Check the Consent Store credential points at the right database.',
+		);
 	const started = resolved.clock.now();
 	const broadcast = await store.openBroadcast({ key: request.key, title: request.title });
 	const recovered = await store.recoverInterrupted(broadcast.id, resolved.policy);
@@ -124,7 +126,11 @@ class SendRun {
 		try {
 			let after = 0;
 			while (!this.stop.signal.aborted) {
-				const page = await this.store.pendingRecipients(this.broadcastId, after, this.options.pageSize);
+				const page = await this.store.pendingRecipients(
+					this.broadcastId,
+					after,
+					this.options.pageSize,
+				);
 				if (page.length === 0) break;
 				after = page[page.length - 1].subscriberId;
 				for (const recipient of page) {
@@ -211,10 +217,21 @@ class SendRun {
 				return;
 			}
 			if (this.noAnswerStreak >= this.options.unreachableAfter) {
-				this.abortWith(new CloudApiError(`${error.message}. Gave up after ${this.noAnswerStreak} attempts in a row without an answer`, undefined, undefined, 'abort', error.certain));
+				this.abortWith(
+					new CloudApiError(
+						`${error.message}. Gave up after ${this.noAnswerStreak} attempts in a row without an answer`,
+						undefined,
+						undefined,
+						'abort',
+						error.certain,
+					),
+				);
 			}
 			if (attempt >= maxAttempts) return this.exhausted(subscriberId, error);
-			const delay = error.retryClass === 'pair-rate' ? pairRateDelay(attempt, backoff) : backoffDelay(attempt, backoff, random);
+			const delay =
+				error.retryClass === 'pair-rate'
+					? pairRateDelay(attempt, backoff)
+					: backoffDelay(attempt, backoff, random);
 			if (error.retryClass === 'throttle') this.bucket?.pause(delay);
 			try {
 				await clock.sleep(delay, this.stop.signal);
@@ -242,7 +259,15 @@ class SendRun {
 		this.count('retries_exhausted');
 		this.exhaustedStreak += 1;
 		if (this.exhaustedStreak >= this.options.errorBudget) {
-			this.abortWith(new CloudApiError(`${error.message}. Gave up after ${this.exhaustedStreak} recipients in a row failed every attempt`, error.httpStatus, error.code, 'abort', error.certain));
+			this.abortWith(
+				new CloudApiError(
+					`${error.message}. Gave up after ${this.exhaustedStreak} recipients in a row failed every attempt`,
+					error.httpStatus,
+					error.code,
+					'abort',
+					error.certain,
+				),
+			);
 		}
 	}
 

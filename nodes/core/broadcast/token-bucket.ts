@@ -26,7 +26,9 @@ export class TokenBucket {
 	constructor(private readonly options: TokenBucketOptions) {
 		const { rate } = options;
 		if (!(typeof rate === 'number' && Number.isFinite(rate) && rate > 0))
-			throw new ConfigError(`The rate must be a positive number of messages per second (got ${rate})`);
+			throw new ConfigError(
+				`The rate must be a positive number of messages per second (got ${rate})`,
+			);
 		const burst = options.burst ?? Math.max(1, Math.floor(rate));
 		if (!(Number.isInteger(burst) && burst >= 1))
 			throw new ConfigError(`The burst must be a whole number of at least 1 (got ${burst})`);

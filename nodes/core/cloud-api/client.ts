@@ -39,9 +39,13 @@ export class CloudApiClient implements MessageSender {
 
 	constructor(config: CloudApiConfig) {
 		if (!config.accessToken)
-			throw new ConfigError('The access token is empty: set it in the WhatsApp Broadcast API credential');
+			throw new ConfigError(
+				'The access token is empty: set it in the WhatsApp Broadcast API credential',
+			);
 		if (!config.phoneNumberId)
-			throw new ConfigError('The phone number ID is empty: set it in the WhatsApp Broadcast API credential');
+			throw new ConfigError(
+				'The phone number ID is empty: set it in the WhatsApp Broadcast API credential',
+			);
 		if (!/^v\d+\.\d+$/.test(config.version ?? ''))
 			throw new ConfigError(
 				`The Graph API version "${config.version}" is not valid: use the form v24.0`,
@@ -113,7 +117,9 @@ export class CloudApiClient implements MessageSender {
 				});
 				request.destroy();
 			});
-			request.on('error', (cause: NodeJS.ErrnoException) => finish({ ok: false, error: networkError(cause, this.url) }));
+			request.on('error', (cause: NodeJS.ErrnoException) =>
+				finish({ ok: false, error: networkError(cause, this.url) }),
+			);
 			request.end(body);
 		});
 	}
@@ -137,34 +143,62 @@ function interpret(status: number, text: string): SendResult {
 		// Accepted or not, we cannot tell: treat like a lost answer.
 		return {
 			ok: false,
-			error: new CloudApiError('The WhatsApp Cloud API answered without a message ID', status, undefined, 'retry', false),
+			error: new CloudApiError(
+				'The WhatsApp Cloud API answered without a message ID',
+				status,
+				undefined,
+				'retry',
+				false,
+			),
 		};
 	}
 	const error = (parsed as ServerErrorBody | undefined)?.error;
 	const code = typeof error?.code === 'number' ? error.code : undefined;
 	const retryClass = classifyError(code, status);
 	// Meta's `message` names the code and a title; `details` may echo the number, so it is not used.
-	const title = typeof error?.message === 'string' ? error.message.replace(/\d{7,}/g, '…') : `HTTP ${status}`;
+	const title =
+		typeof error?.message === 'string' ? error.message.replace(/\d{7,}/g, '…') : `HTTP ${status}`;
 	const advice = retryClass === 'abort' ? `. ${abortAdvice(code, status)}` : '';
 	return {
 		ok: false,
-		error: new CloudApiError(`WhatsApp Cloud API error ${code ?? status}: ${title}${advice}`, status, code, retryClass, true),
+		error: new CloudApiError(
+			`WhatsApp Cloud API error ${code ?? status}: ${title}${advice}`,
+			status,
+			code,
+			retryClass,
+			true,
+		),
 	};
 }
 
 function lostAnswer(cause: unknown): CloudApiError {
-	return new CloudApiError('The connection broke while the WhatsApp Cloud API answered', undefined, undefined, 'retry', false, { cause });
+	return new CloudApiError(
+		'The connection broke while the WhatsApp Cloud API answered',
+		undefined,
+		undefined,
+		'retry',
+		false,
+		{ cause },
+	);
 }
 
 /** Errors before the request was written (refused, DNS) are certain: nothing reached Meta. */
-const BEFORE_SEND = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const BEFORE_SEND: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'name lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+};
 
 function networkError(cause: NodeJS.ErrnoException, url: URL): CloudApiError {
-	const certain = BEFORE_SEND.has(cause.code ?? '');
+	// Words, not the raw code: n8n replaces messages holding ECONNREFUSED with a generic text.
+	const reason = BEFORE_SEND[cause.code ?? ''];
+	const certain = reason !== undefined;
 	return new CloudApiError(
 		certain
-			? `Cannot reach the WhatsApp Cloud API at ${url.origin} (${cause.code}): check the base URL and the network`
-			: `The connection to the WhatsApp Cloud API failed (${cause.code ?? cause.message})`,
+			? `Cannot reach the WhatsApp Cloud API at ${url.origin} (${reason}): check the base URL and the network`
+			: 'The connection to the WhatsApp Cloud API broke before its answer arrived',
 		undefined,
 		undefined,
 		'retry',

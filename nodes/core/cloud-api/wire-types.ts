@@ -67,4 +67,6 @@ export interface ServerErrorBody {
 }
 
 /** A message before it is addressed (rendered once per broadcast). */
-export type ClientUnaddressedMessage = Omit<ClientTemplateMessage, 'to'> | Omit<ClientTextMessage, 'to'>;
+export type ClientUnaddressedMessage =
+	| Omit<ClientTemplateMessage, 'to'>
+	| Omit<ClientTextMessage, 'to'>;

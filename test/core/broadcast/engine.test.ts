@@ -8,9 +8,22 @@ describe('sender engine against the simulator', () => {
 	it('sends exactly one message to every subscriber and records each in the ledger', async () => {
 		rig = await startRig();
 		const phones = await seedSubscribers(rig.store, 120);
-		const summary = await sendBroadcast(rig.store, rig.client, { key: 'news-1', title: 'Wasser', message: ANNOUNCEMENT }, { ...FAST, maxInFlight: 8, pageSize: 25 });
+		const summary = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'news-1', title: 'Wasser', message: ANNOUNCEMENT },
+			{ ...FAST, maxInFlight: 8, pageSize: 25 },
+		);
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
-		expect(summary).toMatchObject({ key: 'news-1', recipients: 120, sent: 120, failed: 0, skippedAlreadySent: 0, aborted: false, resumed: false });
+		expect(summary).toMatchObject({
+			key: 'news-1',
+			recipients: 120,
+			sent: 120,
+			failed: 0,
+			skippedAlreadySent: 0,
+			aborted: false,
+			resumed: false,
+		});
 		const report = await rig.store.broadcastReport('news-1');
 		expect(report).toMatchObject({ recipients: 120, accepted: 120, failed: 0, unknown: 0 });
 		const first = rig.sim.accepted()[0];
@@ -23,15 +36,27 @@ describe('sender engine against the simulator', () => {
 		const phones = await seedSubscribers(rig.store, 30);
 		await sendBroadcast(rig.store, rig.client, { key: 'k', message: ANNOUNCEMENT }, FAST);
 		const later = await seedSubscribers(rig.store, 5, 100);
-		const again = await sendBroadcast(rig.store, rig.client, { key: 'k', message: ANNOUNCEMENT }, FAST);
+		const again = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'k', message: ANNOUNCEMENT },
+			FAST,
+		);
 		expect(again).toMatchObject({ resumed: true, sent: 5, skippedAlreadySent: 30, recipients: 35 });
-		expect(countsByPhone(rig.sim, [...phones, ...later])).toEqual([...phones, ...later].map(() => 1));
+		expect(countsByPhone(rig.sim, [...phones, ...later])).toEqual(
+			[...phones, ...later].map(() => 1),
+		);
 	});
 
 	it('holds the rate under the simulator cap: zero 130429', async () => {
 		rig = await startRig({ rate: 40, burst: 40 });
 		const phones = await seedSubscribers(rig.store, 60);
-		const summary = await sendBroadcast(rig.store, rig.client, { key: 'rated', message: ANNOUNCEMENT }, { ...FAST, rate: 30, burst: 10, maxInFlight: 16 });
+		const summary = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'rated', message: ANNOUNCEMENT },
+			{ ...FAST, rate: 30, burst: 10, maxInFlight: 16 },
+		);
 		expect(summary.sent).toBe(60);
 		expect(rig.sim.counters().errors['130429'] ?? 0).toBe(0);
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
@@ -39,7 +64,9 @@ describe('sender engine against the simulator', () => {
 
 	it('refuses an empty subscriber list with a clear error and writes no broadcast', async () => {
 		rig = await startRig();
-		await expect(sendBroadcast(rig.store, rig.client, { key: 'empty', message: ANNOUNCEMENT }, FAST)).rejects.toThrow(/no subscribers/);
+		await expect(
+			sendBroadcast(rig.store, rig.client, { key: 'empty', message: ANNOUNCEMENT }, FAST),
+		).rejects.toThrow(/no subscribers/);
 		expect(await rig.store.broadcastReport('empty')).toBeUndefined();
 	});
 
@@ -57,11 +84,21 @@ describe('sender engine against the simulator', () => {
 				return origin(message);
 			},
 		};
-		const first = await sendBroadcast(rig.store, counting, { key: 'stop', message: ANNOUNCEMENT }, { ...FAST, maxInFlight: 4, signal: controller.signal });
+		const first = await sendBroadcast(
+			rig.store,
+			counting,
+			{ key: 'stop', message: ANNOUNCEMENT },
+			{ ...FAST, maxInFlight: 4, signal: controller.signal },
+		);
 		expect(first.stopped).toBe(true);
 		expect(first.sent).toBeLessThan(80);
 		expect((await rig.store.broadcastReport('stop'))?.accepted).toBe(first.sent);
-		const second = await sendBroadcast(rig.store, rig.client, { key: 'stop', message: ANNOUNCEMENT }, FAST);
+		const second = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'stop', message: ANNOUNCEMENT },
+			FAST,
+		);
 		expect(first.sent + second.sent).toBe(80);
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
 	});

@@ -19,7 +19,12 @@ export async function seedSubscribers(store: Store, count: number, from = 1): Pr
 	const phones: string[] = [];
 	for (let n = from; n < from + count; n++) {
 		const phone = phoneOf(n);
-		await store.subscribe({ identity: { phone }, language: 'de', source: 'import', textVersion: 'v1' });
+		await store.subscribe({
+			identity: { phone },
+			language: 'de',
+			source: 'import',
+			textVersion: 'v1',
+		});
 		phones.push(phone);
 	}
 	return phones;
@@ -34,10 +39,17 @@ export interface Rig {
 }
 
 /** A real SQLite store on a temp file, a real simulator, a real client: nothing mocked. */
-export async function startRig(simOptions: SimulatorOptions = {}, clientTimeoutMs = 2_000): Promise<Rig> {
+export async function startRig(
+	simOptions: SimulatorOptions = {},
+	clientTimeoutMs = 2_000,
+): Promise<Rig> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'broadcast-'));
 	const dbPath = path.join(dir, 'store.sqlite');
-	const store = await openStore({ backend: 'sqlite', path: dbPath, keys: derivePrivacyKeys(DATA_KEY) });
+	const store = await openStore({
+		backend: 'sqlite',
+		path: dbPath,
+		keys: derivePrivacyKeys(DATA_KEY),
+	});
 	const sim = await startSimulator({ rate: 0, ...simOptions });
 	const client = new CloudApiClient({
 		baseUrl: sim.baseUrl,

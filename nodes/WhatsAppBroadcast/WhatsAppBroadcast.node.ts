@@ -1,0 +1,77 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { operationProperties, router } from './actions/router';
+
+const needsApi = { show: { operation: ['sendAnnouncement', 'reply'] } };
+
+export class WhatsAppBroadcast implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Broadcast',
+		name: 'whatsAppBroadcast',
+		icon: {
+			light: 'file:../../icons/whatsapp-broadcast.svg',
+			dark: 'file:../../icons/whatsapp-broadcast.dark.svg',
+		},
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description:
+			'Send announcements to opted-in subscribers over the WhatsApp Cloud API, reply, and track delivery',
+		defaults: { name: 'WhatsApp Broadcast' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'whatsAppBroadcastApi', required: true, displayOptions: needsApi },
+			// `consentStoreDb` names a database credential (public interface), not an API.
+			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+			{ name: 'consentStoreDb', required: true },
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Record Status',
+						value: 'recordStatus',
+						description: "Update delivery states from the trigger's status items",
+						action: 'Record a delivery status',
+					},
+					{
+						name: 'Reply',
+						value: 'reply',
+						description: 'Send free text to one person inside the 24-hour window',
+						action: 'Reply to a person',
+					},
+					{
+						name: 'Report',
+						value: 'report',
+						description: 'Counts of sent, delivered, read and failed per broadcast',
+						action: 'Report on broadcasts',
+					},
+					{
+						name: 'Send Announcement',
+						value: 'sendAnnouncement',
+						description: 'Send each input item as an announcement to every subscriber',
+						action: 'Send an announcement',
+					},
+				],
+				default: 'sendAnnouncement',
+			},
+			...operationProperties,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return router.call(this);
+	}
+}
