@@ -1,2 +1,9 @@
 export { runWorkflow, type RunOptions, type WorkflowJson, type WorkflowRun } from './run-workflow';
 export { TestCredentialsHelper } from './credentials-helper';
+export {
+	WebhookRunner,
+	type LogLine,
+	type WebhookCall,
+	type WebhookOutcome,
+	type WebhookRunnerOptions,
+} from './run-webhook';
