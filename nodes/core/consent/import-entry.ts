@@ -31,6 +31,9 @@ export interface ImportProblem {
  * Names that are pseudonyms already (`Gast_0001`, `Gost_12`, `Guest_0420`). A real name is never
  * stored (data minimisation): such a contact gets the next pseudonym from the counter.
  */
+/** Shortest international number WhatsApp users have (country code included). */
+const MIN_DIGITS = 8;
+
 const PSEUDONYM = /^\p{L}[\p{L}\p{N}-]*_\d{1,9}$/u;
 
 export function validateContacts(
@@ -51,6 +54,8 @@ export function validateContacts(
 		let phone: string;
 		try {
 			phone = normalizePhone(contact.phone, defaultRegion);
+			// Some regions allow very short numbers (DE extensions); no WhatsApp account has one.
+			if (phone.length < MIN_DIGITS) throw new InputError('The phone number is too short');
 		} catch (error) {
 			if (!(error instanceof InputError)) throw error;
 			problem(error.message);

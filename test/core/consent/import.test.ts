@@ -1,0 +1,189 @@
+import {
+	importContacts,
+	parseCsvContacts,
+	parseVcardContacts,
+	validateContacts,
+	type ImportOptions,
+} from '../../../nodes/core/consent';
+import { InputError } from '../../../nodes/core/errors';
+import type { Store } from '../../../nodes/core/store';
+import { findPhoneLeaks } from '../../support/privacy';
+import { tempStore } from './support';
+
+const options: ImportOptions = {
+	format: 'auto',
+	defaultRegion: 'DE',
+	language: 'de',
+	textVersion: 'v1',
+	onInvalid: 'abort',
+};
+
+describe('CSV parsing', () => {
+	it('reads a header in any of the languages, with ; , or tab, quotes and a BOM', () => {
+		const csv =
+			'\uFEFFName;Telefon;Sprache\nGast_0001;0151 1234 5678;de\n"Gast_0002";"+386 40 123 456";SL\n\n';
+		expect(parseCsvContacts(csv).contacts).toEqual([
+			{ line: 2, name: 'Gast_0001', phone: '0151 1234 5678', language: 'de' },
+			{ line: 3, name: 'Gast_0002', phone: '+386 40 123 456', language: 'SL' },
+		]);
+		const google = 'Name,Given Name,Phone 1 - Value\n"Müller, Max",Max,+43 664 1234567';
+		expect(parseCsvContacts(google).contacts).toEqual([
+			{ line: 2, name: 'Müller, Max', phone: '+43 664 1234567', language: undefined },
+		]);
+		expect(
+			parseCsvContacts('ime\ttelefonska številka\nGost_0003\t040 123 456').contacts[0],
+		).toMatchObject({
+			name: 'Gost_0003',
+			phone: '040 123 456',
+		});
+	});
+
+	it('reads lists without a header: the cell that looks like a number is the number', () => {
+		expect(parseCsvContacts('+49 151 12345678\nGast_0009, 0151/2345678').contacts).toEqual([
+			{ line: 1, phone: '+49 151 12345678', name: undefined },
+			{ line: 2, phone: ' 0151/2345678'.trim(), name: 'Gast_0009' },
+		]);
+	});
+
+	it('reports unbalanced quotes by line', () => {
+		expect(parseCsvContacts('phone\n"0151 1234567\n01511234568').problems).toEqual([
+			{ line: 2, reason: 'unbalanced quotes' },
+		]);
+	});
+
+	it('refuses an empty list', () => {
+		expect(() => parseCsvContacts('\n \n')).toThrow(InputError);
+	});
+});
+
+describe('vCard parsing', () => {
+	const vcf = [
+		'BEGIN:VCARD',
+		'VERSION:3.0',
+		'FN:Gast_0004',
+		'TEL;TYPE=HOME:+49 30 1234567',
+		'TEL;TYPE=CELL:+49 151 ',
+		' 99887766',
+		'END:VCARD',
+		'BEGIN:VCARD',
+		'VERSION:2.1',
+		'N:Muster;Erika;;;',
+		'item1.TEL:tel:+386-40-111-222',
+		'END:VCARD',
+		'BEGIN:VCARD',
+		'FN:Nobody',
+		'END:VCARD',
+	].join('\r\n');
+
+	it('takes the mobile number (unfolded) and the name of each card, reporting cards without one', () => {
+		const { contacts, problems } = parseVcardContacts(vcf);
+		expect(contacts).toEqual([
+			{ line: 5, phone: '+49 151 99887766', name: 'Gast_0004' },
+			{ line: 11, phone: '+386-40-111-222', name: 'Erika Muster' },
+		]);
+		expect(problems).toEqual([{ line: 13, reason: 'contact without a telephone number' }]);
+	});
+
+	it('reports a card that never ends and refuses text without cards', () => {
+		expect(parseVcardContacts('BEGIN:VCARD\nTEL:+4915112345678\n').problems).toEqual([
+			{ line: 1, reason: 'vCard without END:VCARD' },
+		]);
+		expect(() => parseVcardContacts('hello')).toThrow(/No vCard found/);
+	});
+});
+
+describe('validation', () => {
+	it('normalises numbers with the default region, keeps only pseudonym-like names, reports bad lines without the number', () => {
+		const { entries, problems, duplicates } = validateContacts(
+			[
+				{ line: 2, phone: '0151 1234 5678', name: 'Gast_0001' },
+				{ line: 3, phone: '+49 (151) 12345678', name: 'Gast_0099' },
+				{ line: 4, phone: '040 123 456', name: 'Max Mustermann', language: 'sl' },
+				{ line: 5, phone: '12', name: 'Gast_0002' },
+				{ line: 6, phone: '', name: 'Gast_0003' },
+				{ line: 7, phone: '+43 664 1234567', name: 'Gast_0001' },
+				{ line: 8, phone: '+43 664 7654321', language: 'fr' },
+			],
+			'DE',
+		);
+		expect(entries).toEqual([
+			{ line: 2, phone: '4915112345678', pseudonym: 'Gast_0001', language: undefined },
+			{ line: 4, phone: '4940123456', pseudonym: undefined, language: 'sl' },
+		]);
+		expect(duplicates).toBe(1);
+		expect(problems).toEqual([
+			{ line: 5, reason: expect.stringMatching(/phone number/) },
+			{ line: 6, reason: 'no phone number' },
+			{ line: 7, reason: 'the pseudonym "Gast_0001" is also used on line 2 for another number' },
+			{ line: 8, reason: 'unknown language "fr": use de, sl, en or leave it empty' },
+		]);
+		expect(findPhoneLeaks(JSON.stringify(problems), ['436641234567', '436647654321'])).toEqual([]);
+		expect(JSON.stringify(problems)).not.toContain('12"');
+	});
+});
+
+describe('importContacts (real SQLite store)', () => {
+	let store: Store;
+	let dispose: () => Promise<void>;
+	beforeEach(async () => ({ store, dispose } = await tempStore()));
+	afterEach(() => dispose());
+
+	const good =
+		'Name;Nummer\nGast_0001;0151 11111111\nGast_0002;0151 22222222\nAnna;0151 33333333\n';
+
+	it('imports the list keeping Gast_ names, gives others the next pseudonym, and is idempotent', async () => {
+		const first = await importContacts(store, good, options);
+		expect(first).toEqual({
+			imported: 3,
+			alreadySubscribed: 0,
+			duplicatesInFile: 0,
+			invalid: [],
+			pseudonyms: ['Gast_0001', 'Gast_0002', 'Gast_0003'],
+		});
+		const again = await importContacts(store, good, options);
+		expect(again).toMatchObject({ imported: 0, alreadySubscribed: 3 });
+		expect(await store.findByPseudonym('Gast_0003')).toMatchObject({
+			consentSource: 'import',
+			language: 'de',
+		});
+	});
+
+	it('with a bad line imports nothing and names the lines (no number in the message)', async () => {
+		const bad = `${good}Gast_0004;0151 4\nGast_0005;\n`;
+		const attempt = importContacts(store, bad, options);
+		await expect(attempt).rejects.toThrow(
+			/^2 lines cannot be imported \(line 5: The phone number is too short; line 6: no phone number\)\. Nothing was imported/,
+		);
+		expect(await store.countSubscribers()).toBe(0);
+	});
+
+	it('can skip bad lines instead and report them', async () => {
+		const bad = `${good}Gast_0004;0151 4\n`;
+		const summary = await importContacts(store, bad, { ...options, onInvalid: 'skip' });
+		expect(summary).toMatchObject({ imported: 3, invalid: [{ line: 5 }] });
+	});
+
+	it('writes nothing when a kept pseudonym belongs to someone else already, and names the line', async () => {
+		await store.subscribe({
+			identity: { phone: '4917099999999' },
+			language: 'de',
+			source: 'whatsapp',
+			textVersion: 'v1',
+		});
+		await expect(importContacts(store, good, options)).rejects.toThrow(
+			'Line 2: The pseudonym "Gast_0001" already belongs to another subscriber: rename it or leave the name empty to get the next free pseudonym. Nothing was imported.',
+		);
+		expect(await store.countSubscribers()).toBe(1);
+	});
+
+	it('imports vCards detected automatically', async () => {
+		const vcf = 'BEGIN:VCARD\nFN:Gast_0042\nTEL:+386 40 123 456\nEND:VCARD\n';
+		const summary = await importContacts(store, vcf, { ...options, language: 'sl' });
+		expect(summary.pseudonyms).toEqual(['Gast_0042']);
+		expect((await store.findByIdentity({ phone: '38640123456' }))?.language).toBe('sl');
+	});
+
+	it('refuses an empty import', async () => {
+		await expect(importContacts(store, '  ', options)).rejects.toThrow(/The import is empty/);
+	});
+});
