@@ -208,7 +208,7 @@ describe('processMessage', () => {
 		const results = [];
 		for (const text of ['start', 'info', 'hilfe', 'what?', 'stop', 'stop'])
 			results.push(await processMessage(store, keys, message(PHONE, { text }), options));
-		const serialised = JSON.stringify(results.map(({ sender: _s, ...rest }) => rest));
+		const serialised = JSON.stringify(results.map((r) => ({ ...r, sender: 'sealed' })));
 		expect(findPhoneLeaks(serialised, [PHONE])).toEqual([]);
 	});
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { derivePrivacyKeys, type PrivacyKeys } from '../../../nodes/core/privacy/keys';
 import { openStore, type Store } from '../../../nodes/core/store';
 
-export const KEY = 'consent-core-test-key-0123456789';
+export const TEST_KEY = 'consent-core-test-key-0123456789';
 
 /** A real store on a temporary SQLite file. */
 export async function tempStore(): Promise<{
@@ -16,7 +16,7 @@ export async function tempStore(): Promise<{
 }> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'consent-core-'));
 	const file = path.join(dir, 'consent.sqlite');
-	const keys = derivePrivacyKeys(KEY);
+	const keys = derivePrivacyKeys(TEST_KEY);
 	const store = await openStore({ backend: 'sqlite', path: file, keys });
 	return {
 		store,
