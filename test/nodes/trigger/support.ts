@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { WhatsAppBroadcastTrigger } from '../../../nodes/WhatsAppBroadcastTrigger/WhatsAppBroadcastTrigger.node';
+import { closeAllStores } from '../../../nodes/shared/store-cache';
+import { WebhookRunner, type WebhookOutcome } from '../../harness';
+
+export const APP_SECRET = 'sim-app-secret';
+export const VERIFY_TOKEN = 'rathaus-verify-token';
+export const DATA_KEY = 'trigger-test-data-protection-key';
+export const TYPE_NAME = 'n8n-nodes-civic-broadcast.whatsAppBroadcastTrigger';
+
+export interface TriggerSetup {
+	runner: WebhookRunner;
+	dir: string;
+	dispose(): Promise<void>;
+}
+
+/** The trigger node in a webhook runner with real credentials: SQLite consent store in a temp dir. */
+export function triggerRunner(
+	options: { baseUrl?: string; parameters?: INodeParameters; staticData?: IDataObject; dir?: string } = {},
+): TriggerSetup {
+	const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'trigger-test-'));
+	const runner = new WebhookRunner({
+		nodeType: new WhatsAppBroadcastTrigger(),
+		typeName: TYPE_NAME,
+		parameters: options.parameters ?? { options: {} },
+		staticData: options.staticData,
+		credentials: {
+			whatsAppBroadcastApi: {
+				accessToken: 'sim-access-token',
+				phoneNumberId: '100000000000001',
+				wabaId: '200000000000002',
+				appSecret: APP_SECRET,
+				verifyToken: VERIFY_TOKEN,
+				graphApiVersion: 'v24.0',
+				baseUrl: options.baseUrl ?? 'http://127.0.0.1:9',
+			},
+			consentStoreDb: {
+				backend: 'sqlite',
+				sqlitePath: path.join(dir, 'consent.sqlite'),
+				dataProtectionKey: DATA_KEY,
+			},
+		},
+	});
+	return {
+		runner,
+		dir,
+		async dispose() {
+			await runner.close();
+			await closeAllStores();
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+/**
+ * The public side of the trigger for the simulator: a plain HTTP server that hands the raw bytes
+ * and headers to the runner and answers with whatever the node answered.
+ */
+export class TriggerEndpoint {
+	readonly outcomes: WebhookOutcome[] = [];
+	url = '';
+	private server?: Server;
+
+	constructor(private readonly runner: WebhookRunner) {}
+
+	async start(): Promise<this> {
+		this.server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				const headers: Record<string, string> = {};
+				for (const [name, value] of Object.entries(req.headers)) {
+					if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) {
+						headers[name] = value;
+					}
+				}
+				void this.runner
+					.call({ method: req.method as 'POST', headers, body: Buffer.concat(chunks) })
+					.then((outcome) => {
+						this.outcomes.push(outcome);
+						res.writeHead(outcome.status, { 'content-type': outcome.contentType ?? 'text/plain' });
+						res.end(outcome.body);
+					});
+			});
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhook/whatsapp`;
+		return this;
+	}
+
+	/** All items emitted on one output across deliveries. */
+	items(output: number): IDataObject[] {
+		return this.outcomes.flatMap((outcome) => outcome.output(output));
+	}
+
+	async stop(): Promise<void> {
+		await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+	}
+}
