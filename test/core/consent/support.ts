@@ -4,8 +4,8 @@ import path from 'node:path';
 
 import { derivePrivacyKeys, type PrivacyKeys } from '../../../nodes/core/privacy/keys';
 import { openStore, type Store } from '../../../nodes/core/store';
+import { TEST_KEY } from '../../contract/backends';
 
-export const TEST_KEY = 'consent-core-test-key-0123456789';
 
 /** A real store on a temporary SQLite file. */
 export async function tempStore(): Promise<{
