@@ -1,0 +1,152 @@
+import { sendBroadcast } from '../../../nodes/core/broadcast';
+import { CloudApiClient } from '../../../nodes/core/cloud-api';
+import { ANNOUNCEMENT, FAST, countsByPhone, seedSubscribers, startRig, type Rig } from './support';
+
+describe('sender engine: each error class', () => {
+	let rig: Rig;
+	afterEach(async () => rig?.close());
+
+	it('skip (131026, 131050): counts the recipient, records the failure, never retries it', async () => {
+		rig = await startRig();
+		const phones = await seedSubscribers(rig.store, 20);
+		rig.sim.configure({
+			faults: { recipientErrors: { [phones[3]]: 131026, [phones[9]]: 131050 } },
+		});
+		const summary = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 's', message: ANNOUNCEMENT },
+			FAST,
+		);
+		expect(summary).toMatchObject({
+			sent: 18,
+			failed: 2,
+			failedByReason: { undeliverable: 1, marketing_opt_out: 1 },
+			aborted: false,
+		});
+		expect(rig.sim.counters().errors).toEqual({ '131026': 1, '131050': 1 });
+		expect(await rig.store.broadcastReport('s')).toMatchObject({
+			accepted: 18,
+			failed: 2,
+			failedByCode: { '131026': 1, '131050': 1 },
+		});
+		rig.sim.configure({ faults: {} });
+		const again = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 's', message: ANNOUNCEMENT },
+			FAST,
+		);
+		expect(again.sent).toBe(0);
+	});
+
+	it.each([131048, 368, 132001])(
+		'abort (%i): stops at once with a clear reason; unsent rows are not claimed',
+		async (code) => {
+			rig = await startRig();
+			const phones = await seedSubscribers(rig.store, 40);
+			rig.sim.configure({ faults: { recipientErrors: { [phones[10]]: code } } });
+			const summary = await sendBroadcast(
+				rig.store,
+				rig.client,
+				{ key: 'a', message: ANNOUNCEMENT },
+				{ ...FAST, maxInFlight: 2 },
+			);
+			expect(summary.aborted).toBe(true);
+			expect(summary.abortReason).toContain(`error ${code}`);
+			expect(summary.sent).toBeLessThan(40);
+			const report = await rig.store.broadcastReport('a');
+			expect(report).toMatchObject({ recipients: summary.sent, accepted: summary.sent });
+			// Once the cause is fixed, a rerun reaches exactly the rest.
+			rig.sim.configure({ faults: {} });
+			const rest = await sendBroadcast(
+				rig.store,
+				rig.client,
+				{ key: 'a', message: ANNOUNCEMENT },
+				FAST,
+			);
+			expect(summary.sent + rest.sent).toBe(40);
+			expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+		},
+	);
+
+	it('abort (190): a rejected token sends nothing and says to renew it', async () => {
+		rig = await startRig();
+		await seedSubscribers(rig.store, 5);
+		const client = new CloudApiClient({
+			baseUrl: rig.sim.baseUrl,
+			version: 'v24.0',
+			phoneNumberId: rig.sim.config.phoneNumberId,
+			accessToken: 'expired',
+		});
+		const summary = await sendBroadcast(
+			rig.store,
+			client,
+			{ key: 't', message: ANNOUNCEMENT },
+			FAST,
+		);
+		client.close();
+		expect(summary).toMatchObject({ aborted: true, sent: 0 });
+		expect(summary.abortReason).toMatch(/renew it/);
+		expect(await rig.store.broadcastReport('t')).toMatchObject({ recipients: 0 });
+	});
+
+	it('retry (500) and pair rate (131056) until attempts run out: the row is released, a rerun sends it', async () => {
+		rig = await startRig();
+		const phones = await seedSubscribers(rig.store, 10);
+		rig.sim.configure({
+			faults: { recipientErrors: { [phones[2]]: 131056, [phones[5]]: 131000 } },
+		});
+		const summary = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'r', message: ANNOUNCEMENT },
+			{ ...FAST, maxAttempts: 3 },
+		);
+		expect(summary).toMatchObject({ sent: 8, failedByReason: { retries_exhausted: 2 } });
+		expect(rig.sim.counters().errors).toEqual({ '131056': 3, '131000': 3 });
+		expect(await rig.store.broadcastReport('r')).toMatchObject({ recipients: 8, failed: 0 });
+		rig.sim.configure({ faults: {} });
+		const rerun = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'r', message: ANNOUNCEMENT },
+			FAST,
+		);
+		expect(rerun.sent).toBe(2);
+		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+	});
+
+	it('throttle (130429) slows the whole sender and every message still arrives once', async () => {
+		rig = await startRig({ faults: { throttleBursts: { period: 10, length: 3 } } });
+		const phones = await seedSubscribers(rig.store, 30);
+		const summary = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'th', message: ANNOUNCEMENT },
+			{ ...FAST, rate: 1000, maxAttempts: 20 },
+		);
+		expect(summary.sent).toBe(30);
+		expect(rig.sim.counters().errors['130429']).toBeGreaterThan(0);
+		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+	});
+
+	it('at-most-once: a lost answer is never resent and shows as unknown in the report', async () => {
+		rig = await startRig({ seed: 7, faults: { crashAfterAcceptShare: 0.2 } });
+		const phones = await seedSubscribers(rig.store, 40);
+		const summary = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'amo', message: ANNOUNCEMENT },
+			{ ...FAST, policy: 'at-most-once' },
+		);
+		const lost = summary.failedByReason.unknown_outcome ?? 0;
+		expect(lost).toBeGreaterThan(0);
+		expect(summary.sent + lost).toBe(40);
+		expect(await rig.store.broadcastReport('amo')).toMatchObject({
+			accepted: summary.sent,
+			unknown: lost,
+		});
+		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+	});
+});
