@@ -7,6 +7,8 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
+	// Installs the pinned n8n into the machine's cache on the first run (minutes), then reuses it.
+	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 	testTimeout: 600_000,
 	maxWorkers: 1,
 };

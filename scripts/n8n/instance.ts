@@ -33,8 +33,11 @@ export interface WorkflowImport {
 export interface StartOptions {
 	credentials?: CredentialImport[];
 	workflows?: WorkflowImport[];
-	/** Production webhook paths (after `/webhook/`) to poll until they stop answering 404. */
-	waitForWebhooks?: string[];
+	/**
+	 * Production webhooks (path after `/webhook/`) to poll until they stop answering 404. Send a
+	 * request the webhook refuses without starting an execution (no signature, no auth header).
+	 */
+	waitForWebhooks?: Array<{ path: string; method: 'GET' | 'POST' }>;
 	/** A fixed port (the sandbox); default: a free one. */
 	port?: number;
 	/** Keep the user folder elsewhere (the sandbox); default: a fresh temp folder. */
@@ -136,6 +139,8 @@ function n8nEnv(userFolder: string, port: number, extra: Record<string, string>)
 	};
 	// An empty N8N_CUSTOM_EXTENSIONS makes n8n load every *.node.js under its cwd.
 	delete env.N8N_CUSTOM_EXTENSIONS;
+	// Jest sets NODE_ENV=test, under which n8n exits at once without a word.
+	env.NODE_ENV = 'production';
 	return env;
 }
 
@@ -262,9 +267,10 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		const ready = async () => (await fetch(`${baseUrl}/healthz/readiness`)).status === 200;
 		await waitFor('/healthz/readiness', ready, child, logFile, 120_000);
 		// Published workflows are activated in the background after /healthz answers.
-		for (const path of options.waitForWebhooks ?? []) {
-			await waitFor(`webhook ${path}`, async () => {
-				const response = await fetch(webhookUrl(path), { method: 'HEAD' });
+		for (const { path, method } of options.waitForWebhooks ?? []) {
+			await waitFor(`webhook ${method} ${path}`, async () => {
+				const response = await fetch(webhookUrl(path), { method });
+				await response.arrayBuffer();
 				return response.status !== 404;
 			}, child, logFile, 120_000);
 		}

@@ -1,0 +1,71 @@
+/**
+ * A municipal news feed served over real HTTP on loopback, for the RSS Feed Trigger to poll.
+ * Tests put items in and change them; every request gets the current state as RSS 2.0.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FeedItem {
+	guid: string;
+	title: string;
+	link: string;
+	pubDate: Date;
+	description?: string;
+}
+
+export interface FeedServer {
+	url: string;
+	items: FeedItem[];
+	/** How many times the feed was fetched (shows the trigger is polling). */
+	requests(): number;
+	stop(): Promise<void>;
+}
+
+const escapeXml = (text: string) =>
+	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function renderRss(items: readonly FeedItem[]): string {
+	const entries = items
+		.map(
+			(item) => `    <item>
+      <title>${escapeXml(item.title)}</title>
+      <link>${escapeXml(item.link)}</link>
+      <guid isPermaLink="false">${escapeXml(item.guid)}</guid>
+      <pubDate>${item.pubDate.toUTCString()}</pubDate>
+      <description>${escapeXml(item.description ?? '')}</description>
+    </item>`,
+		)
+		.join('\n');
+	return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0">
+  <channel>
+    <title>Gemeinde Musterdorf – Aktuelles</title>
+    <link>https://musterdorf.example/</link>
+    <description>Neuigkeiten aus der Gemeinde</description>
+${entries}
+  </channel>
+</rss>
+`;
+}
+
+export async function startFeedServer(path = '/aktuelles/rss.xml'): Promise<FeedServer> {
+	const items: FeedItem[] = [];
+	let requests = 0;
+	const server: Server = createServer((req, res) => {
+		if (req.url !== path) {
+			res.writeHead(404).end();
+			return;
+		}
+		requests += 1;
+		res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+		res.end(renderRss(items));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}${path}`,
+		items,
+		requests: () => requests,
+		stop: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}
