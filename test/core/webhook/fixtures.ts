@@ -67,7 +67,11 @@ export function everyMessageType(): ServerMessage[] {
 		media('video', 7),
 		media('document', 8, { filename: 'antrag.pdf' }),
 		media('sticker', 9),
-		{ ...base(10), type: 'reaction', reaction: { message_id: wamidFor(CITIZEN, 901), emoji: '👍' } },
+		{
+			...base(10),
+			type: 'reaction',
+			reaction: { message_id: wamidFor(CITIZEN, 901), emoji: '👍' },
+		},
 		{ ...base(11), type: 'reaction', reaction: { message_id: wamidFor(CITIZEN, 902) } },
 		{
 			...base(12),
@@ -137,13 +141,20 @@ export function messagesChange(parts: {
 	contacts?: Array<{ wa_id?: string; user_id?: string; profile?: { name: string } }>;
 }): ServerChange {
 	return buildMessagesChange(METADATA, {
-		contacts: parts.contacts ?? (parts.messages?.length ? [{ wa_id: CITIZEN, profile: { name: 'Erika Muster' } }] : undefined),
+		contacts:
+			parts.contacts ??
+			(parts.messages?.length
+				? [{ wa_id: CITIZEN, profile: { name: 'Erika Muster' } }]
+				: undefined),
 		messages: parts.messages,
 		statuses: parts.statuses,
 	});
 }
 
-export function preferenceChange(value: 'stop' | 'resume', who: { wa_id?: string; user_id?: string } = { wa_id: CITIZEN }): ServerChange {
+export function preferenceChange(
+	value: 'stop' | 'resume',
+	who: { wa_id?: string; user_id?: string } = { wa_id: CITIZEN },
+): ServerChange {
 	return buildUserPreferencesChange(METADATA, [
 		{ ...who, category: 'marketing_messages', value, timestamp: NOW_SECONDS + 50, detail: 'x' },
 	]);

@@ -9,14 +9,21 @@ const query = (overrides: Record<string, unknown> = {}) => ({
 
 describe('verifyHandshake', () => {
 	it('returns the challenge when mode and token match', () => {
-		expect(verifyHandshake(query(), 'town-hall-secret')).toEqual({ ok: true, challenge: '1158201444' });
+		expect(verifyHandshake(query(), 'town-hall-secret')).toEqual({
+			ok: true,
+			challenge: '1158201444',
+		});
 	});
 
 	it.each([
 		['a wrong token', query({ 'hub.verify_token': 'town-hall-secreT' }), 'token_mismatch'],
 		['a longer token', query({ 'hub.verify_token': 'town-hall-secret2' }), 'token_mismatch'],
 		['no token', query({ 'hub.verify_token': undefined }), 'token_mismatch'],
-		['a token given twice', query({ 'hub.verify_token': ['town-hall-secret', 'x'] }), 'token_mismatch'],
+		[
+			'a token given twice',
+			query({ 'hub.verify_token': ['town-hall-secret', 'x'] }),
+			'token_mismatch',
+		],
 		['another mode', query({ 'hub.mode': 'unsubscribe' }), 'not_subscribe'],
 		['no challenge', query({ 'hub.challenge': '' }), 'no_challenge'],
 	])('refuses %s', (_label, q, reason) => {
@@ -28,6 +35,9 @@ describe('verifyHandshake', () => {
 			ok: false,
 			reason: 'no_token_configured',
 		});
-		expect(verifyHandshake(undefined, 'town-hall-secret')).toEqual({ ok: false, reason: 'not_subscribe' });
+		expect(verifyHandshake(undefined, 'town-hall-secret')).toEqual({
+			ok: false,
+			reason: 'not_subscribe',
+		});
 	});
 });

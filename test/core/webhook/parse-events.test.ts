@@ -23,7 +23,11 @@ describe('parseEvents: messages', () => {
 	it('turns every message of the reference into one event, in order', () => {
 		expect(parsed.map((e) => e.rawType)).toEqual(everyMessageType().map((m) => m.type));
 		for (const event of parsed) {
-			expect(event).toMatchObject({ kind: 'message', from: CITIZEN, phoneNumberId: PHONE_NUMBER_ID });
+			expect(event).toMatchObject({
+				kind: 'message',
+				from: CITIZEN,
+				phoneNumberId: PHONE_NUMBER_ID,
+			});
 			expect(event.messageId).toMatch(/^wamid\./);
 			expect(event.profileName).toBe('Erika Muster');
 		}
@@ -43,7 +47,11 @@ describe('parseEvents: messages', () => {
 	});
 
 	it('keeps media IDs, reactions and locations, and no third-party or changed numbers', () => {
-		expect(byType('image')[0].media).toEqual({ id: 'media-image', mimeType: 'image/x-test', caption: 'Schlagloch' });
+		expect(byType('image')[0].media).toEqual({
+			id: 'media-image',
+			mimeType: 'image/x-test',
+			caption: 'Schlagloch',
+		});
 		for (const type of ['audio', 'video', 'document', 'sticker']) {
 			expect(byType(type)[0].media).toEqual({ id: `media-${type}`, mimeType: `${type}/x-test` });
 		}
@@ -56,14 +64,22 @@ describe('parseEvents: messages', () => {
 			name: 'Rathaus',
 			address: 'Hauptplatz 1',
 		});
-		expect(byType('unsupported')[0].errors).toEqual([{ code: 131051, title: 'Message type unknown' }]);
+		expect(byType('unsupported')[0].errors).toEqual([
+			{ code: 131051, title: 'Message type unknown' },
+		]);
 		expect(byType('system')[0].systemType).toBe('user_changed_number');
 		expect(JSON.stringify(parsed)).not.toContain(OTHER_CITIZEN);
 	});
 
 	it('names an unknown type `unknown` and keeps only a safe form of its raw name', () => {
 		const odd = (type: string) =>
-			messagesOf(envelope([messagesChange({ messages: [{ from: CITIZEN, id: 'wamid.X', timestamp: '1', type } as never] })]))[0];
+			messagesOf(
+				envelope([
+					messagesChange({
+						messages: [{ from: CITIZEN, id: 'wamid.X', timestamp: '1', type } as never],
+					}),
+				]),
+			)[0];
 		expect(odd('order')).toMatchObject({ type: 'order', rawType: 'order' });
 		expect(odd('hologram')).toMatchObject({ type: 'unknown', rawType: 'hologram' });
 		expect(odd(`+${CITIZEN}`)).toMatchObject({ type: 'unknown', rawType: 'unknown' });
@@ -74,11 +90,21 @@ describe('parseEvents: messages', () => {
 			envelope([
 				messagesChange({
 					contacts: [{ wa_id: CITIZEN, user_id: USER_ID }],
-					messages: [{ from: CITIZEN, id: 'wamid.A', timestamp: '1', type: 'text', text: { body: 'Hi' } }],
+					messages: [
+						{ from: CITIZEN, id: 'wamid.A', timestamp: '1', type: 'text', text: { body: 'Hi' } },
+					],
 				}),
 				messagesChange({
 					contacts: [{ user_id: 'AT.42' }],
-					messages: [{ from_user_id: 'AT.42', id: 'wamid.B', timestamp: '2', type: 'text', text: { body: 'Hi' } }],
+					messages: [
+						{
+							from_user_id: 'AT.42',
+							id: 'wamid.B',
+							timestamp: '2',
+							type: 'text',
+							text: { body: 'Hi' },
+						},
+					],
 				}),
 			]),
 		);
@@ -90,7 +116,8 @@ describe('parseEvents: messages', () => {
 
 describe('parseEvents: statuses and preferences', () => {
 	it('turns every status of the reference into one event', () => {
-		const events = parseEvents(envelope([messagesChange({ statuses: everyStatus() })])).events as StatusEvent[];
+		const events = parseEvents(envelope([messagesChange({ statuses: everyStatus() })]))
+			.events as StatusEvent[];
 		expect(events.map((e) => e.status)).toEqual(['sent', 'delivered', 'read', 'failed', 'played']);
 		expect(events[0]).toMatchObject({
 			kind: 'status',
@@ -107,7 +134,12 @@ describe('parseEvents: statuses and preferences', () => {
 			envelope([preferenceChange('stop')], [preferenceChange('resume', { user_id: USER_ID })]),
 		);
 		expect(events).toEqual([
-			expect.objectContaining({ kind: 'preference', from: CITIZEN, value: 'stop', category: 'marketing_messages' }),
+			expect.objectContaining({
+				kind: 'preference',
+				from: CITIZEN,
+				value: 'stop',
+				category: 'marketing_messages',
+			}),
 			expect.objectContaining({ kind: 'preference', userId: USER_ID, value: 'resume' }),
 		]);
 	});
@@ -123,12 +155,23 @@ describe('parseEvents: batches and junk', () => {
 			text: { body: `m${serial}` },
 		});
 		const body = envelope(
-			[messagesChange({ messages: [text(1), text(2)] }), messagesChange({ statuses: everyStatus() })],
+			[
+				messagesChange({ messages: [text(1), text(2)] }),
+				messagesChange({ statuses: everyStatus() }),
+			],
 			[preferenceChange('stop'), messagesChange({ messages: [text(3)] })],
 		);
 		const { events } = parseEvents(body);
 		expect(events.map((e) => e.kind)).toEqual([
-			'message', 'message', 'status', 'status', 'status', 'status', 'status', 'preference', 'message',
+			'message',
+			'message',
+			'status',
+			'status',
+			'status',
+			'status',
+			'status',
+			'preference',
+			'message',
 		]);
 	});
 
@@ -143,7 +186,13 @@ describe('parseEvents: batches and junk', () => {
 	});
 
 	it('counts unknown change fields and malformed parts, and keeps the good ones', () => {
-		const good = { from: CITIZEN, id: 'wamid.OK', timestamp: '5', type: 'text', text: { body: 'ok' } };
+		const good = {
+			from: CITIZEN,
+			id: 'wamid.OK',
+			timestamp: '5',
+			type: 'text',
+			text: { body: 'ok' },
+		};
 		const body = {
 			object: 'whatsapp_business_account',
 			entry: [
@@ -156,11 +205,26 @@ describe('parseEvents: batches and junk', () => {
 						{
 							field: 'messages',
 							value: {
-								messages: [good, { id: 'wamid.NOFROM', timestamp: '1', type: 'text' }, { from: CITIZEN, id: 'x', timestamp: 'soon', type: 'text' }, 'junk'],
-								statuses: [{ id: 'wamid.S', status: 'exploded', timestamp: '1' }, { status: 'read' }],
+								messages: [
+									good,
+									{ id: 'wamid.NOFROM', timestamp: '1', type: 'text' },
+									{ from: CITIZEN, id: 'x', timestamp: 'soon', type: 'text' },
+									'junk',
+								],
+								statuses: [
+									{ id: 'wamid.S', status: 'exploded', timestamp: '1' },
+									{ status: 'read' },
+								],
 							},
 						},
-						{ field: 'user_preferences', value: { user_preferences: [{ wa_id: CITIZEN, value: 'maybe', category: 'marketing_messages', timestamp: 1 }] } },
+						{
+							field: 'user_preferences',
+							value: {
+								user_preferences: [
+									{ wa_id: CITIZEN, value: 'maybe', category: 'marketing_messages', timestamp: 1 },
+								],
+							},
+						},
 					],
 				},
 			],
@@ -180,7 +244,11 @@ describe('parseEvents: batches and junk', () => {
 
 	it('rejects timestamps that cannot become a date', () => {
 		const at = (timestamp: unknown) =>
-			parseEvents(envelope([messagesChange({ statuses: [{ id: 'wamid.S', status: 'read', timestamp } as never] })])).events.length;
+			parseEvents(
+				envelope([
+					messagesChange({ statuses: [{ id: 'wamid.S', status: 'read', timestamp } as never] }),
+				]),
+			).events.length;
 		expect(at('1764000000')).toBe(1);
 		expect(at(1764000000)).toBe(1);
 		expect(at('9'.repeat(13))).toBe(0);

@@ -28,7 +28,10 @@ import {
 
 const keys = derivePrivacyKeys('dedupe-test-data-protection-key');
 const events = parseEvents(
-	envelope([messagesChange({ messages: everyMessageType(), statuses: everyStatus() }), preferenceChange('stop')]),
+	envelope([
+		messagesChange({ messages: everyMessageType(), statuses: everyStatus() }),
+		preferenceChange('stop'),
+	]),
 ).events;
 const now = (NOW_SECONDS + 60) * 1000;
 
@@ -38,12 +41,16 @@ describe('selectEvents', () => {
 	});
 
 	it('keeps only the chosen message types and statuses', () => {
-		const selection = selectEvents(events, { now, messageTypes: ['text', 'preference'], statuses: ['failed'] });
-		expect(selection.kept.map((e) => (e.kind === 'status' ? e.status : e.kind === 'message' ? e.type : 'preference'))).toEqual([
-			'text',
-			'failed',
-			'preference',
-		]);
+		const selection = selectEvents(events, {
+			now,
+			messageTypes: ['text', 'preference'],
+			statuses: ['failed'],
+		});
+		expect(
+			selection.kept.map((e) =>
+				e.kind === 'status' ? e.status : e.kind === 'message' ? e.type : 'preference',
+			),
+		).toEqual(['text', 'failed', 'preference']);
 		expect(selection.droppedByType).toBe(events.length - 3);
 	});
 
@@ -52,7 +59,10 @@ describe('selectEvents', () => {
 		const selection = selectEvents(events, { now: at, maxAgeMinutes: 10 });
 		// Messages were sent at NOW+1…NOW+15 s, the preference at NOW+50 s; the limit is NOW+30 s.
 		expect(selection.droppedAsOld).toBe(everyMessageType().length);
-		expect(selection.kept.map((e) => e.kind)).toEqual([...everyStatus().map(() => 'status'), 'preference']);
+		expect(selection.kept.map((e) => e.kind)).toEqual([
+			...everyStatus().map(() => 'status'),
+			'preference',
+		]);
 	});
 });
 
@@ -61,7 +71,9 @@ describe('claimInRecord (workflow static data)', () => {
 		const record: SeenRecord = {};
 		expect(claimInRecord(record, ['a', 'b'], 1000, { maxEntries: 10 })).toEqual(['a', 'b']);
 		expect(claimInRecord(record, ['b', 'c'], 2000, { maxEntries: 10 })).toEqual(['c']);
-		expect(claimInRecord(record, ['a'], 1000 + SEVEN_DAYS_MS + 1, { maxEntries: 10 })).toEqual(['a']);
+		expect(claimInRecord(record, ['a'], 1000 + SEVEN_DAYS_MS + 1, { maxEntries: 10 })).toEqual([
+			'a',
+		]);
 		expect(Object.keys(record).sort()).toEqual(['a', 'c']);
 	});
 

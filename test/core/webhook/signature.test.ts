@@ -5,7 +5,9 @@ import { serializeLikeMeta, signBody } from '../../../simulator';
 import { CITIZEN, envelope, everyMessageType, messagesChange } from './fixtures';
 
 const SECRET = 'app-secret-of-the-municipality';
-const raw = Buffer.from(serializeLikeMeta(envelope([messagesChange({ messages: everyMessageType() })])));
+const raw = Buffer.from(
+	serializeLikeMeta(envelope([messagesChange({ messages: everyMessageType() })])),
+);
 const header = signBody(raw, SECRET);
 
 describe('verifySignature', () => {
@@ -13,7 +15,9 @@ describe('verifySignature', () => {
 		const independent = 'sha256=' + createHmac('sha256', SECRET).update(raw).digest('hex');
 		expect(independent).toBe(header);
 		expect(verifySignature(raw, header, SECRET)).toBe(true);
-		expect(verifySignature(raw, header.toUpperCase().replace('SHA256=', 'sha256='), SECRET)).toBe(true);
+		expect(verifySignature(raw, header.toUpperCase().replace('SHA256=', 'sha256='), SECRET)).toBe(
+			true,
+		);
 	});
 
 	it('rejects the body with any single byte changed', () => {

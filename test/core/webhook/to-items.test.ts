@@ -61,7 +61,16 @@ describe('toItems', () => {
 
 	it('emits the documented fields of a text message and a status, nothing undefined', () => {
 		expect(Object.keys(items.messages[0]).sort()).toEqual(
-			['hasUserId', 'messageId', 'phoneNumberId', 'sender', 'text', 'time', 'timestamp', 'type'].sort(),
+			[
+				'hasUserId',
+				'messageId',
+				'phoneNumberId',
+				'sender',
+				'text',
+				'time',
+				'timestamp',
+				'type',
+			].sort(),
 		);
 		expect(items.messages[1]).toMatchObject({ type: 'button', text: 'Abmelden', payload: 'STOP' });
 		expect(items.statuses[0]).toMatchObject({
@@ -71,13 +80,17 @@ describe('toItems', () => {
 			errors: [],
 			time: new Date((NOW_SECONDS + 100) * 1000).toISOString(),
 		});
-		expect(items.statuses[3].errors).toEqual([{ code: 131050, title: 'User stopped marketing messages' }]);
+		expect(items.statuses[3].errors).toEqual([
+			{ code: 131050, title: 'User stopped marketing messages' },
+		]);
 		expect(JSON.stringify(items)).not.toContain('undefined');
 	});
 
 	it('drops the profile name unless asked to keep it', () => {
 		expect(JSON.stringify(items)).not.toContain('Erika');
-		expect(toItems(events, keys, { keepProfileName: true }).messages[0].profileName).toBe('Erika Muster');
+		expect(toItems(events, keys, { keepProfileName: true }).messages[0].profileName).toBe(
+			'Erika Muster',
+		);
 	});
 
 	it('contains no form of the citizen’s number, nor of a third party’s', () => {
@@ -90,6 +103,8 @@ describe('toItems', () => {
 	it('opens plain wamids unchanged, for callers that never sealed them', () => {
 		expect(openMessageId(keys, 'wamid.PLAIN')).toBe('wamid.PLAIN');
 		const otherKeys = derivePrivacyKeys('another-data-protection-key!!');
-		expect(() => openMessageId(otherKeys, items.messages[0].messageId)).toThrow(/data-protection key/);
+		expect(() => openMessageId(otherKeys, items.messages[0].messageId)).toThrow(
+			/data-protection key/,
+		);
 	});
 });
