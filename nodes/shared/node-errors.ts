@@ -10,10 +10,14 @@ import { CivicBroadcastError } from '../core/errors';
 export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
 	if (error instanceof CivicBroadcastError) {
-		return new NodeOperationError(node, error.message, {
+		const nodeError = new NodeOperationError(node, error.message, {
 			itemIndex,
 			description: error.name,
 		});
+		// n8n swaps a message that mentions ECONNREFUSED etc. for a generic one that no longer says
+		// what to fix; ours already does, so it is put back.
+		nodeError.message = error.message;
+		return nodeError;
 	}
 	return new NodeOperationError(node, 'Unexpected internal error in the civic broadcast node', {
 		itemIndex,

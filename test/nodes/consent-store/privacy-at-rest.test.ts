@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { closeAllStores } from '../../../nodes/shared/store-cache';
+import { makeWamid } from '../../../simulator/wamid';
+import { sealMessageId } from '../../../nodes/core/webhook/sealed-message-id';
+import { findPhoneLeaks } from '../../support/privacy';
+import { keys, messageItem, NODE, runConsentStore, sqliteCredential } from './support';
+
+const PHONES = ['4915112345678', '38640123456', '436641234567'];
+
+describe('after a node run, the SQLite file holds no plaintext number', () => {
+	let ctx: ReturnType<typeof sqliteCredential>;
+	beforeEach(() => (ctx = sqliteCredential()));
+	afterEach(() => ctx.dispose());
+
+	it('searches the raw bytes of the database files (main, WAL, SHM) for every form of the digits', async () => {
+		const items = PHONES.flatMap((phone, i) => [
+			messageItem(phone, {
+				text: 'Start',
+				messageId: sealMessageId(keys, makeWamid(phone, i + 1)),
+			}),
+			messageItem(phone, { text: 'info' }),
+			messageItem(phone, { text: 'Frage zur Müllabfuhr' }),
+		]);
+		items.push(messageItem(PHONES[2], { text: 'Stop' }));
+		const run = await runConsentStore({ operation: 'processMessage' }, items, ctx.credential);
+		expect(run.error).toBeUndefined();
+		expect(run.json(NODE, 0)).toHaveLength(3);
+		await runConsentStore(
+			{
+				operation: 'import',
+				inputSource: 'text',
+				contacts: 'phone;name\n+49 170 7654321;Gast_0050\n',
+			},
+			[{ json: {} }],
+			ctx.credential,
+		);
+		// close first, so that nothing sits only in memory; the WAL file is searched too if it remains
+		await closeAllStores();
+		const raw = readdirSync(ctx.dir)
+			.map((name) => readFileSync(path.join(ctx.dir, name)).toString('latin1'))
+			.join('\n');
+		expect(raw).toContain('Gast_0001');
+		expect(raw).toContain('Gast_0050');
+		expect(findPhoneLeaks(raw, [...PHONES, '491707654321'])).toEqual([]);
+		expect(findPhoneLeaks(JSON.stringify(run.run.data.resultData.runData[NODE]), PHONES)).toEqual(
+			[],
+		);
+	});
+});
