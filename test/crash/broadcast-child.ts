@@ -1,0 +1,54 @@
+/**
+ * Runs one broadcast in its own process, so the crash test can SIGKILL it mid-send.
+ * Usage: tsx broadcast-child.ts <json config>
+ */
+import { sendBroadcast } from '../../nodes/core/broadcast';
+import { CloudApiClient } from '../../nodes/core/cloud-api';
+import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
+import { openStore } from '../../nodes/core/store';
+import type { DeliveryPolicy } from '../../nodes/core/store';
+import { ANNOUNCEMENT, DATA_KEY } from '../core/broadcast/support';
+
+interface ChildConfig {
+	dbPath: string;
+	baseUrl: string;
+	phoneNumberId: string;
+	accessToken: string;
+	key: string;
+	policy: DeliveryPolicy;
+	maxInFlight: number;
+}
+
+async function main(): Promise<void> {
+	const config = JSON.parse(process.argv[2]) as ChildConfig;
+	const store = await openStore({
+		backend: 'sqlite',
+		path: config.dbPath,
+		keys: derivePrivacyKeys(DATA_KEY),
+	});
+	const client = new CloudApiClient({
+		baseUrl: config.baseUrl,
+		version: 'v24.0',
+		phoneNumberId: config.phoneNumberId,
+		accessToken: config.accessToken,
+	});
+	const summary = await sendBroadcast(
+		store,
+		client,
+		{ key: config.key, message: ANNOUNCEMENT },
+		{
+			rate: 0,
+			maxInFlight: config.maxInFlight,
+			policy: config.policy,
+			pageSize: 50,
+		},
+	);
+	client.close();
+	await store.close();
+	process.stdout.write(JSON.stringify(summary));
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(String(error instanceof Error ? error.stack : error));
+	process.exit(1);
+});

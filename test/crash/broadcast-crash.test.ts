@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+import type { DeliveryPolicy } from '../../nodes/core/store';
+import { countsByPhone, seedSubscribers, startRig, type Rig } from '../core/broadcast/support';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CHILD = path.resolve(__dirname, 'broadcast-child.ts');
+const SUBSCRIBERS = 400;
+const IN_FLIGHT = 8;
+const KILLS = 4;
+
+function startChild(
+	rig: Rig,
+	policy: DeliveryPolicy,
+): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+	const config = {
+		dbPath: rig.dbPath,
+		baseUrl: rig.sim.baseUrl,
+		phoneNumberId: rig.sim.config.phoneNumberId,
+		accessToken: rig.sim.config.accessToken,
+		key: `crash-${policy}`,
+		policy,
+		maxInFlight: IN_FLIGHT,
+	};
+	// Node itself with tsx as a loader: the `tsx` command would fork a grandchild that SIGKILL misses.
+	const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], {
+		cwd: ROOT,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+	child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+	return { child, exited, output: () => out };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+/** Kills the sending process several times at random points, then lets a last run finish. */
+async function crashAndResume(rig: Rig, policy: DeliveryPolicy): Promise<number> {
+	let kills = 0;
+	for (let round = 0; round < KILLS; round++) {
+		const run = startChild(rig, policy);
+		let done = false;
+		void run.exited.then(() => (done = true));
+		// A random point: after 15–60 more messages were accepted by the simulator.
+		const target = rig.sim.counters().accepted + 15 + Math.floor(Math.random() * 45);
+		while (!done && rig.sim.counters().accepted < target) await tick();
+		if (done) break;
+		run.child.kill('SIGKILL');
+		await run.exited;
+		kills += 1;
+	}
+	const last = startChild(rig, policy);
+	const code = await last.exited;
+	if (code !== 0) throw new Error(`The final run failed: ${last.output()}`);
+	return kills;
+}
+
+describe('crash test: the sending process is killed with SIGKILL and resumed', () => {
+	let rig: Rig;
+	afterEach(async () => rig?.close());
+
+	it('at-least-once: nobody missed, duplicates at most the in-flight limit per crash', async () => {
+		rig = await startRig({ faults: { latencyMs: { min: 1, max: 4 } } });
+		const phones = await seedSubscribers(rig.store, SUBSCRIBERS);
+		const kills = await crashAndResume(rig, 'at-least-once');
+		expect(kills).toBeGreaterThan(0);
+		const counts = countsByPhone(rig.sim, phones);
+		expect(counts.filter((n) => n === 0)).toHaveLength(0);
+		const duplicates = counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+		expect(duplicates).toBeLessThanOrEqual(IN_FLIGHT * kills);
+		expect(await rig.store.broadcastReport('crash-at-least-once')).toMatchObject({
+			recipients: SUBSCRIBERS,
+			accepted: SUBSCRIBERS,
+			unknown: 0,
+		});
+	}, 120_000);
+
+	it('at-most-once: nobody gets it twice, misses bounded the same way and reported as unknown', async () => {
+		rig = await startRig({ faults: { latencyMs: { min: 1, max: 4 } } });
+		const phones = await seedSubscribers(rig.store, SUBSCRIBERS);
+		const kills = await crashAndResume(rig, 'at-most-once');
+		expect(kills).toBeGreaterThan(0);
+		const counts = countsByPhone(rig.sim, phones);
+		expect(counts.filter((n) => n > 1)).toHaveLength(0);
+		const missed = counts.filter((n) => n === 0).length;
+		const report = await rig.store.broadcastReport('crash-at-most-once');
+		expect(report?.recipients).toBe(SUBSCRIBERS);
+		expect(missed).toBeLessThanOrEqual(report!.unknown);
+		expect(report!.unknown).toBeLessThanOrEqual(IN_FLIGHT * kills);
+		expect(report!.accepted + report!.unknown).toBe(SUBSCRIBERS);
+	}, 120_000);
+});
