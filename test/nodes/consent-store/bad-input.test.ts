@@ -142,7 +142,7 @@ describe('credential test', () => {
 				database: 'x',
 				user: 'u',
 				schema: 's',
-				dataProtectionKey: 'long-enough-key-123456',
+				dataProtectionKey: ctx.credential.dataProtectionKey,
 			}),
 		).toEqual({
 			status: 'Error',
