@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import { serializeLikeMeta, signBody } from '../../../simulator';
 import { findPhoneLeaks } from '../../support/privacy';
 import {
@@ -100,7 +102,7 @@ describe('WhatsApp Broadcast Trigger: junk never starts an execution', () => {
 });
 
 describe('WhatsApp Broadcast Trigger: options', () => {
-	const withOptions = (options: object, staticData?: object) =>
+	const withOptions = (options: INodeParameters, staticData?: object) =>
 		triggerRunner({ parameters: { options }, staticData: staticData as never });
 
 	it('emits only the chosen message types and statuses', async () => {
