@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppBroadcastTrigger } from '../../../nodes/WhatsAppBroadcastTrigger/WhatsAppBroadcastTrigger.node';
 import { closeAllStores } from '../../../nodes/shared/store-cache';
@@ -23,7 +23,14 @@ export interface TriggerSetup {
 
 /** The trigger node in a webhook runner with real credentials: SQLite consent store in a temp dir. */
 export function triggerRunner(
-	options: { baseUrl?: string; parameters?: INodeParameters; staticData?: IDataObject; dir?: string } = {},
+	options: {
+		baseUrl?: string;
+		parameters?: INodeParameters;
+		staticData?: IDataObject;
+		dir?: string;
+		/** Another consent store credential (e.g. PostgreSQL); default SQLite in the temp dir. */
+		consentStore?: IDataObject;
+	} = {},
 ): TriggerSetup {
 	const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'trigger-test-'));
 	const runner = new WebhookRunner({
@@ -41,7 +48,7 @@ export function triggerRunner(
 				graphApiVersion: 'v24.0',
 				baseUrl: options.baseUrl ?? 'http://127.0.0.1:9',
 			},
-			consentStoreDb: {
+			consentStoreDb: (options.consentStore as ICredentialDataDecryptedObject) ?? {
 				backend: 'sqlite',
 				sqlitePath: path.join(dir, 'consent.sqlite'),
 				dataProtectionKey: DATA_KEY,
