@@ -136,7 +136,9 @@ export class WebhookRunner {
 	async call(call: WebhookCall): Promise<WebhookOutcome> {
 		await this.listen();
 		const id = String(++this.counter);
-		const captured = new Promise<Partial<WebhookOutcome>>((resolve) => this.pending.set(id, resolve));
+		const captured = new Promise<Partial<WebhookOutcome>>((resolve) =>
+			this.pending.set(id, resolve),
+		);
 		const query = new URLSearchParams(call.query ?? {}).toString();
 		const response = await fetch(`${this.url}/webhook${query ? `?${query}` : ''}`, {
 			method: call.method,
@@ -202,13 +204,17 @@ export class WebhookRunner {
 			done({ nodeInvoked: true, workflowData: result?.workflowData });
 		} catch (error) {
 			// n8n answers a throwing webhook() with a generic 500 and starts nothing.
-			if (!res.headersSent) json(res, 500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
+			if (!res.headersSent)
+				json(res, 500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
 			this.logs.push({ level: 'error', message: `webhook() threw: ${(error as Error).message}` });
 			done({ nodeInvoked: true });
 		}
 	}
 
-	private async invoke(req: N8nRequest, res: ServerResponse): Promise<IWebhookResponseData | undefined> {
+	private async invoke(
+		req: N8nRequest,
+		res: ServerResponse,
+	): Promise<IWebhookResponseData | undefined> {
 		const description = this.findDescription(req.method ?? 'GET');
 		if (!description) {
 			json(res, 404, { message: 'The requested webhook is not registered.' });
@@ -304,9 +310,14 @@ async function parseBodyLikeN8n(req: N8nRequest, res: ServerResponse): Promise<b
 	if (!req.rawBody?.length) return true;
 	if (req.contentType === 'application/json') {
 		try {
-			req.body = JSON.parse(req.rawBody.toString('utf8'));
+			// n8n 2.41 strips a byte-order mark before parsing.
+			req.body = JSON.parse(req.rawBody.toString('utf8').replace(/^\uFEFF/, ''));
 		} catch (error) {
-			json(res, 422, { code: 422, message: 'Failed to parse request body', hint: (error as Error).message });
+			json(res, 422, {
+				code: 422,
+				message: 'Failed to parse request body',
+				hint: (error as Error).message,
+			});
 			return false;
 		}
 	} else if (req.contentType === 'text/plain') {

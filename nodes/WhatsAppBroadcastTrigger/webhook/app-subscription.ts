@@ -26,7 +26,8 @@ export const subscriptionProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'The ID of the Meta app (App settings > Basic); its app secret is taken from the credential',
+		description:
+			'The ID of the Meta app (App settings > Basic); its app secret is taken from the credential',
 		displayOptions: { show: { registerSubscription: [true] } },
 	},
 ];
@@ -73,7 +74,8 @@ export const appSubscriptionMethods = {
 		const url = this.getNodeWebhookUrl('default');
 		const answer = await subscriptionRequest(this, 'GET');
 		return (answer.data ?? []).some(
-			(s) => s.object === 'whatsapp_business_account' && s.callback_url === url && s.active !== false,
+			(s) =>
+				s.object === 'whatsapp_business_account' && s.callback_url === url && s.active !== false,
 		);
 	},
 	async create(this: IHookFunctions): Promise<boolean> {

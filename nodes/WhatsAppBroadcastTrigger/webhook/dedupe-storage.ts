@@ -2,12 +2,7 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 
 import type { PrivacyKeys } from '../../core/privacy/keys';
 import type { Store } from '../../core/store';
-import {
-	claimInRecord,
-	eventRef,
-	type EventKeyClaimer,
-	type SeenRecord,
-} from '../../core/webhook';
+import { claimInRecord, eventRef, type EventKeyClaimer, type SeenRecord } from '../../core/webhook';
 import type { TriggerOptions } from './trigger-options';
 
 /** Dedupe in the consent store: shared by all workers, 7-day horizon, keys stored as keyed hashes. */

@@ -59,7 +59,8 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	}
 	let body: unknown;
 	try {
-		body = JSON.parse(raw!.toString('utf8'));
+		// A leading byte-order mark is tolerated, as n8n's own body parser does.
+		body = JSON.parse(raw!.toString('utf8').replace(/^\uFEFF/, ''));
 	} catch {
 		log('warn', 'signed body is not valid JSON, nothing processed', { bytes: raw!.length });
 		respond(this, 400, 'Body is not valid JSON');

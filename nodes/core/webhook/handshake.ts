@@ -2,7 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 
 export type HandshakeResult =
 	| { ok: true; challenge: string }
-	| { ok: false; reason: 'not_subscribe' | 'no_challenge' | 'token_mismatch' | 'no_token_configured' };
+	| {
+			ok: false;
+			reason: 'not_subscribe' | 'no_challenge' | 'token_mismatch' | 'no_token_configured';
+	  };
 
 /**
  * Meta's webhook verification (GET `?hub.mode=subscribe&hub.challenge=…&hub.verify_token=…`).
@@ -13,7 +16,8 @@ export function verifyHandshake(query: unknown, verifyToken: string | undefined)
 	if (!verifyToken) return { ok: false, reason: 'no_token_configured' };
 	if (q['hub.mode'] !== 'subscribe') return { ok: false, reason: 'not_subscribe' };
 	const challenge = q['hub.challenge'];
-	if (typeof challenge !== 'string' || challenge === '') return { ok: false, reason: 'no_challenge' };
+	if (typeof challenge !== 'string' || challenge === '')
+		return { ok: false, reason: 'no_challenge' };
 	const given = q['hub.verify_token'];
 	if (typeof given !== 'string' || !sameSecret(given, verifyToken)) {
 		return { ok: false, reason: 'token_mismatch' };

@@ -169,7 +169,9 @@ function addTypeDetails(event: MessageEvent, raw: Json): void {
 		}
 		case 'system':
 			// The body says "User A changed from <number> to <number>": only the kind is kept.
-			event.systemType = /^[a-z_]{1,40}$/.test(str(detail.type) ?? '') ? str(detail.type) : undefined;
+			event.systemType = /^[a-z_]{1,40}$/.test(str(detail.type) ?? '')
+				? str(detail.type)
+				: undefined;
 			return;
 		default:
 			if ((MEDIA_TYPES as readonly string[]).includes(event.type)) {
@@ -218,14 +220,17 @@ function parsePreference(raw: unknown, phoneNumberId: string): PreferenceEvent |
 function errorsOf(raw: unknown): WebhookErrorDetail[] {
 	const errors: WebhookErrorDetail[] = [];
 	for (const error of arrayOf(raw)) {
-		if (!isObject(error) || typeof error.code !== 'number' || !Number.isFinite(error.code)) continue;
+		if (!isObject(error) || typeof error.code !== 'number' || !Number.isFinite(error.code))
+			continue;
 		errors.push({ code: error.code, title: (str(error.title) ?? '').slice(0, 200) });
 	}
 	return errors;
 }
 
 function knownType(rawType: string): MessageType {
-	return (MESSAGE_TYPES as readonly string[]).includes(rawType) ? (rawType as MessageType) : 'unknown';
+	return (MESSAGE_TYPES as readonly string[]).includes(rawType)
+		? (rawType as MessageType)
+		: 'unknown';
 }
 
 function phoneNumberIdOf(value: Json): string {
@@ -239,7 +244,10 @@ const MAX_SECONDS = 253_402_300_799;
 function unixSeconds(raw: unknown): number | undefined {
 	const value = typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : raw;
 	// Up to the year 9999, so that an ISO time can always be formed from it.
-	return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_SECONDS
+	return typeof value === 'number' &&
+		Number.isSafeInteger(value) &&
+		value >= 0 &&
+		value <= MAX_SECONDS
 		? value
 		: undefined;
 }

@@ -49,7 +49,13 @@ export const MESSAGE_TYPES: readonly MessageType[] = [
 export const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 
 export type StatusValue = 'sent' | 'delivered' | 'read' | 'failed' | 'played';
-export const STATUS_VALUES: readonly StatusValue[] = ['sent', 'delivered', 'read', 'failed', 'played'];
+export const STATUS_VALUES: readonly StatusValue[] = [
+	'sent',
+	'delivered',
+	'read',
+	'failed',
+	'played',
+];
 
 export interface WebhookErrorDetail {
 	code: number;

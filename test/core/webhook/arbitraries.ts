@@ -14,7 +14,10 @@ function messageArb(phone: string) {
 		.record({
 			type: fc.constantFrom(...MESSAGE_TYPES, 'hologram'),
 			serial: fc.nat({ max: 1_000_000 }),
-			timestamp: fc.oneof(fc.nat({ max: 2_000_000_000 }).map(String), fc.nat({ max: 2_000_000_000 })),
+			timestamp: fc.oneof(
+				fc.nat({ max: 2_000_000_000 }).map(String),
+				fc.nat({ max: 2_000_000_000 }),
+			),
 			body: text,
 			id: text,
 			withUserId: fc.boolean(),
@@ -37,7 +40,9 @@ function messageArb(phone: string) {
 				id: wamidFor(phone, m.serial),
 				timestamp: m.timestamp,
 				type: m.type,
-				...(m.withContext ? { context: { from: '15550001111', id: wamidFor(phone, m.serial + 2) } } : {}),
+				...(m.withContext
+					? { context: { from: '15550001111', id: wamidFor(phone, m.serial + 2) } }
+					: {}),
 				[m.type]: detail[m.type] ?? { id: m.id, mime_type: 'image/jpeg', caption: m.body },
 				...(m.type === 'unsupported' ? { errors: [{ code: 131051, title: m.body }] } : {}),
 			};
@@ -87,7 +92,9 @@ export function envelopeArb(phone: string) {
 			field: 'user_preferences',
 			value: {
 				metadata: { phone_number_id: '100000000000001' },
-				user_preferences: [{ wa_id: phone, category: 'marketing_messages', value, timestamp: 1764000000 }],
+				user_preferences: [
+					{ wa_id: phone, category: 'marketing_messages', value, timestamp: 1764000000 },
+				],
 			},
 		})),
 	);

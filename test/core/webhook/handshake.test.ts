@@ -21,11 +21,7 @@ describe('verifyHandshake', () => {
 		['a wrong token', query({ 'hub.verify_token': TOKEN.slice(0, -1) + 'T' }), 'token_mismatch'],
 		['a longer token', query({ 'hub.verify_token': TOKEN + '2' }), 'token_mismatch'],
 		['no token', query({ 'hub.verify_token': undefined }), 'token_mismatch'],
-		[
-			'a token given twice',
-			query({ 'hub.verify_token': [TOKEN, 'x'] }),
-			'token_mismatch',
-		],
+		['a token given twice', query({ 'hub.verify_token': [TOKEN, 'x'] }), 'token_mismatch'],
 		['another mode', query({ 'hub.mode': 'unsubscribe' }), 'not_subscribe'],
 		['no challenge', query({ 'hub.challenge': '' }), 'no_challenge'],
 	])('refuses %s', (_label, q, reason) => {

@@ -53,7 +53,10 @@ describe('webhook core under random and mutated payloads', () => {
 				process(value);
 				process({ object: 'whatsapp_business_account', entry: value });
 				process({ object: 'whatsapp_business_account', entry: [{ changes: value }] });
-				process({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value }] }] });
+				process({
+					object: 'whatsapp_business_account',
+					entry: [{ changes: [{ field: 'messages', value }] }],
+				});
 			}),
 			{ numRuns: 300 },
 		);

@@ -45,12 +45,20 @@ async function runCredentialTest(data: ICredentialDataDecryptedObject) {
 		) as string;
 	const request = credential.test.request;
 	const url = new URL(resolve(request.baseURL) + resolve(request.url));
-	for (const [name, value] of Object.entries(request.qs ?? {})) url.searchParams.set(name, String(value));
+	for (const [name, value] of Object.entries(request.qs ?? {}))
+		url.searchParams.set(name, String(value));
 	const headers = Object.fromEntries(
-		Object.entries(credential.authenticate.properties.headers ?? {}).map(([name, value]) => [name, resolve(value)]),
+		Object.entries(credential.authenticate.properties.headers ?? {}).map(([name, value]) => [
+			name,
+			resolve(value),
+		]),
 	);
 	const response = await fetch(url, { headers });
-	return { url: url.toString(), status: response.status, body: (await response.json()) as IDataObject };
+	return {
+		url: url.toString(),
+		status: response.status,
+		body: (await response.json()) as IDataObject,
+	};
 }
 
 describe('WhatsApp Broadcast API credential test against the simulator', () => {

@@ -20,7 +20,10 @@ describe('WhatsApp Broadcast Trigger: GET handshake', () => {
 	});
 
 	it.each([
-		['a wrong token', { 'hub.mode': 'subscribe', 'hub.challenge': '1', 'hub.verify_token': 'guess' }],
+		[
+			'a wrong token',
+			{ 'hub.mode': 'subscribe', 'hub.challenge': '1', 'hub.verify_token': 'guess' },
+		],
 		['no token', { 'hub.mode': 'subscribe', 'hub.challenge': '1' }],
 		['a plain visit', {}],
 	])('answers 403 to %s and logs no token', async (_label, query) => {

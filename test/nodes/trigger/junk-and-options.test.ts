@@ -14,7 +14,11 @@ import {
 import { APP_SECRET, triggerRunner, type TriggerSetup } from './support';
 
 /** POSTs a body signed with the app secret (or the given header) through the runner. */
-function post(setup: TriggerSetup, body: string | Buffer, options: { signature?: string; contentType?: string } = {}) {
+function post(
+	setup: TriggerSetup,
+	body: string | Buffer,
+	options: { signature?: string; contentType?: string } = {},
+) {
 	return setup.runner.call({
 		method: 'POST',
 		headers: {
@@ -33,7 +37,10 @@ function freshDelivery(minutesAgo = 0, serialBase = 0): string {
 		id: wamidFor(CITIZEN, serialBase + i),
 		timestamp: String(seconds),
 	}));
-	const statuses = everyStatus().map((s, i) => ({ ...s, id: wamidFor(CITIZEN, serialBase + 500 + i) }));
+	const statuses = everyStatus().map((s, i) => ({
+		...s,
+		id: wamidFor(CITIZEN, serialBase + 500 + i),
+	}));
 	return serializeLikeMeta(
 		envelope([messagesChange({ messages, statuses })], [preferenceChange('stop')]),
 	);
@@ -58,29 +65,61 @@ describe('WhatsApp Broadcast Trigger: junk never starts an execution', () => {
 	});
 
 	it('checks the signature before parsing: unsigned junk gets 401', async () => {
-		const outcome = await post(setup, 'not json', { contentType: 'text/plain', signature: 'sha256=00' });
+		const outcome = await post(setup, 'not json', {
+			contentType: 'text/plain',
+			signature: 'sha256=00',
+		});
 		expect(outcome.status).toBe(401);
 	});
 
 	it.each([
 		['another object', { object: 'page', entry: [{ id: '1', changes: [] }] }],
-		['an unknown change field', { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'account_update', value: { event: 'X' } }] }] }],
+		[
+			'an unknown change field',
+			{
+				object: 'whatsapp_business_account',
+				entry: [{ id: '1', changes: [{ field: 'account_update', value: { event: 'X' } }] }],
+			},
+		],
 		['no entries', { object: 'whatsapp_business_account', entry: [] }],
 		['a JSON array', [1, 2, 3]],
-		['malformed messages', { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ id: 5 }], statuses: 'x' } }] }] }],
+		[
+			'malformed messages',
+			{
+				object: 'whatsapp_business_account',
+				entry: [
+					{
+						id: '1',
+						changes: [{ field: 'messages', value: { messages: [{ id: 5 }], statuses: 'x' } }],
+					},
+				],
+			},
+		],
 	])('answers 200 to %s and starts nothing', async (_label, body) => {
 		const outcome = await post(setup, JSON.stringify(body));
 		expect(outcome).toMatchObject({ status: 200, body: 'OK', executionStarted: false });
 	});
 
 	it('refuses a body far above Meta’s 3 MB with 413, but processes a 3 MB delivery', async () => {
-		const huge = JSON.stringify({ object: 'whatsapp_business_account', entry: [], pad: 'x'.repeat(9 * 1024 * 1024) });
+		const huge = JSON.stringify({
+			object: 'whatsapp_business_account',
+			entry: [],
+			pad: 'x'.repeat(9 * 1024 * 1024),
+		});
 		expect((await post(setup, huge)).status).toBe(413);
 		const seconds = String(Math.floor(Date.now() / 1000));
 		const big = serializeLikeMeta(
 			envelope([
 				messagesChange({
-					messages: [{ from: CITIZEN, id: wamidFor(CITIZEN, 77_777), timestamp: seconds, type: 'text', text: { body: 'x'.repeat(3 * 1024 * 1024 - 2000) } }],
+					messages: [
+						{
+							from: CITIZEN,
+							id: wamidFor(CITIZEN, 77_777),
+							timestamp: seconds,
+							type: 'text',
+							text: { body: 'x'.repeat(3 * 1024 * 1024 - 2000) },
+						},
+					],
 				}),
 			]),
 		);
@@ -98,6 +137,12 @@ describe('WhatsApp Broadcast Trigger: junk never starts an execution', () => {
 			level: 'info',
 			metadata: expect.objectContaining({ events: 21, messages: 16, statuses: 5 }),
 		});
+	});
+
+	it('accepts a signed body that starts with a byte-order mark, as n8n’s parser does', async () => {
+		const outcome = await post(setup, '\uFEFF' + freshDelivery(0, 2000));
+		expect(outcome).toMatchObject({ status: 200, executionStarted: true });
+		expect(outcome.output(1)).toHaveLength(5);
 	});
 });
 
@@ -153,18 +198,29 @@ describe('WhatsApp Broadcast Trigger: options', () => {
 
 	it('dedupes in workflow static data, bounded, holding keyed hashes only', async () => {
 		const staticData = {};
-		const setup = withOptions({ dedupeStorage: 'staticData', staticDataMaxEntries: 100 }, staticData);
+		const setup = withOptions(
+			{ dedupeStorage: 'staticData', staticDataMaxEntries: 100 },
+			staticData,
+		);
 		try {
 			const body = freshDelivery();
 			expect((await post(setup, body)).executionStarted).toBe(true);
 			expect((await post(setup, body)).executionStarted).toBe(false);
 			const stored = JSON.stringify(setup.runner.workflow.staticData);
-			const refs = Object.keys((setup.runner.workflow.getStaticData('node', setup.runner.node) as { processedEvents: object }).processedEvents);
+			const refs = Object.keys(
+				(
+					setup.runner.workflow.getStaticData('node', setup.runner.node) as {
+						processedEvents: object;
+					}
+				).processedEvents,
+			);
 			expect(refs).toHaveLength(21);
 			expect(findPhoneLeaks(stored, [CITIZEN])).toEqual([]);
 			expect(stored).not.toContain('wamid');
 			for (let i = 0; i < 6; i++) await post(setup, freshDelivery(0, 10_000 + i * 100));
-			const after = setup.runner.workflow.getStaticData('node', setup.runner.node) as { processedEvents: object };
+			const after = setup.runner.workflow.getStaticData('node', setup.runner.node) as {
+				processedEvents: object;
+			};
 			expect(Object.keys(after.processedEvents)).toHaveLength(100);
 		} finally {
 			await setup.dispose();
@@ -173,7 +229,11 @@ describe('WhatsApp Broadcast Trigger: options', () => {
 
 	it('answers 500 (Meta retries) when the app secret is missing, and starts nothing', async () => {
 		const setup = triggerRunner();
-		(setup.runner as unknown as { options: { credentials: { whatsAppBroadcastApi: { appSecret: string } } } }).options.credentials.whatsAppBroadcastApi.appSecret = '';
+		(
+			setup.runner as unknown as {
+				options: { credentials: { whatsAppBroadcastApi: { appSecret: string } } };
+			}
+		).options.credentials.whatsAppBroadcastApi.appSecret = '';
 		try {
 			const outcome = await post(setup, freshDelivery());
 			expect(outcome).toMatchObject({ status: 500, executionStarted: false });

@@ -24,7 +24,11 @@ describe('WhatsApp Broadcast Trigger under random signed deliveries', () => {
 			fc.asyncProperty(
 				phoneArb.chain((phone) => fc.tuple(fc.constant(phone), envelopeArb(phone), mutationsArb)),
 				async ([phone, body, mutations]) => {
-					fc.pre(mutations.every((m) => !phoneForms(phone).some((f) => JSON.stringify(m.value ?? null).includes(f))));
+					fc.pre(
+						mutations.every(
+							(m) => !phoneForms(phone).some((f) => JSON.stringify(m.value ?? null).includes(f)),
+						),
+					);
 					const outcome = await post(serializeLikeMeta(mutate(body, mutations)));
 					expect([200]).toContain(outcome.status);
 					const emitted = JSON.stringify(outcome.workflowData ?? []);

@@ -26,8 +26,12 @@ describe('WhatsApp Broadcast Trigger: dedupe shared by workers through PostgreSQ
 	let workerB: TriggerSetup;
 	beforeAll(() => {
 		// Different host spellings: two separate store instances (pools), as two processes would have.
-		workerA = triggerRunner({ consentStore: { backend: 'postgres', host: '127.0.0.1', ...PG, dataProtectionKey: DATA_KEY } });
-		workerB = triggerRunner({ consentStore: { backend: 'postgres', host: 'localhost', ...PG, dataProtectionKey: DATA_KEY } });
+		workerA = triggerRunner({
+			consentStore: { backend: 'postgres', host: '127.0.0.1', ...PG, dataProtectionKey: DATA_KEY },
+		});
+		workerB = triggerRunner({
+			consentStore: { backend: 'postgres', host: 'localhost', ...PG, dataProtectionKey: DATA_KEY },
+		});
 	});
 	afterAll(async () => {
 		await workerA.dispose();
@@ -38,7 +42,10 @@ describe('WhatsApp Broadcast Trigger: dedupe shared by workers through PostgreSQ
 	const deliver = (worker: TriggerSetup, body: string) =>
 		worker.runner.call({
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, APP_SECRET) },
+			headers: {
+				'content-type': 'application/json',
+				'x-hub-signature-256': signBody(body, APP_SECRET),
+			},
 			body,
 		});
 
@@ -48,7 +55,15 @@ describe('WhatsApp Broadcast Trigger: dedupe shared by workers through PostgreSQ
 			serializeLikeMeta(
 				envelope([
 					messagesChange({
-						messages: [{ from: CITIZEN, id: wamidFor(CITIZEN, 40_000 + i), timestamp: seconds, type: 'text', text: { body: `m${i}` } }],
+						messages: [
+							{
+								from: CITIZEN,
+								id: wamidFor(CITIZEN, 40_000 + i),
+								timestamp: seconds,
+								type: 'text',
+								text: { body: `m${i}` },
+							},
+						],
 					}),
 				]),
 			),
@@ -56,9 +71,16 @@ describe('WhatsApp Broadcast Trigger: dedupe shared by workers through PostgreSQ
 		// Warm both pools (migrations) so the race below is about dedupe, not schema creation.
 		await deliver(workerA, bodies[0]);
 		await deliver(workerB, bodies[0]);
-		const outcomes = await Promise.all(bodies.slice(1).flatMap((body) => [deliver(workerA, body), deliver(workerB, body)]));
+		const outcomes = await Promise.all(
+			bodies.slice(1).flatMap((body) => [deliver(workerA, body), deliver(workerB, body)]),
+		);
 		expect(outcomes.every((o) => o.status === 200)).toBe(true);
 		const texts = outcomes.flatMap((o) => o.output(0).map((item) => item.text)).sort();
-		expect(texts).toEqual(bodies.slice(1).map((_, i) => `m${i + 1}`).sort());
+		expect(texts).toEqual(
+			bodies
+				.slice(1)
+				.map((_, i) => `m${i + 1}`)
+				.sort(),
+		);
 	});
 });

@@ -34,11 +34,18 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 	});
 
 	it('emits a citizen’s text on Messages with a sealed sender and sealed message ID', async () => {
-		const wamid = await sim.citizenSends({ from: ERIKA, profileName: 'Erika 😀' }, { text: 'Start 👋 / los' });
+		const wamid = await sim.citizenSends(
+			{ from: ERIKA, profileName: 'Erika 😀' },
+			{ text: 'Start 👋 / los' },
+		);
 		expect(sim.deliveries().map((d) => d.status)).toEqual([200]);
 		const [item] = endpoint.items(0);
 		expect(endpoint.items(1)).toEqual([]);
-		expect(item).toMatchObject({ type: 'text', text: 'Start 👋 / los', phoneNumberId: sim.config.phoneNumberId });
+		expect(item).toMatchObject({
+			type: 'text',
+			text: 'Start 👋 / los',
+			phoneNumberId: sim.config.phoneNumberId,
+		});
 		expect(openSender(keys, item.sender as string)).toEqual({ phone: ERIKA, userId: undefined });
 		expect(openMessageId(keys, item.messageId as string)).toBe(wamid);
 		expect(item.profileName).toBeUndefined();
@@ -47,8 +54,14 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 	it('emits button and interactive replies with text and payload, and a username-only user', async () => {
 		await sim.citizensSend(
 			[
-				{ citizen: { from: ERIKA }, message: { button: { payload: 'STOP', text: 'Abmelden' }, contextId: 'wamid.TEMPLATE' } },
-				{ citizen: { from: MARKO }, message: { interactive: { id: 'join', title: 'Prijava', kind: 'list_reply' } } },
+				{
+					citizen: { from: ERIKA },
+					message: { button: { payload: 'STOP', text: 'Abmelden' }, contextId: 'wamid.TEMPLATE' },
+				},
+				{
+					citizen: { from: MARKO },
+					message: { interactive: { id: 'join', title: 'Prijava', kind: 'list_reply' } },
+				},
 				{ citizen: { userId: 'SI.777' }, message: { text: 'Info' } },
 			],
 			{ layout: 'single' },
@@ -60,7 +73,10 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 			['text', 'Info', undefined],
 		]);
 		expect(openMessageId(keys, items[0].contextId as string)).toBe('wamid.TEMPLATE');
-		expect(openSender(keys, items[2].sender as string)).toEqual({ phone: undefined, userId: 'SI.777' });
+		expect(openSender(keys, items[2].sender as string)).toEqual({
+			phone: undefined,
+			userId: 'SI.777',
+		});
 		expect(items[2].hasUserId).toBe(true);
 	});
 
@@ -81,7 +97,10 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 	it('sends a marketing opt-out to Messages as type preference', async () => {
 		await sim.citizenPreference({ from: ERIKA }, 'stop');
 		const [item] = endpoint.items(0);
-		expect(item).toMatchObject({ type: 'preference', preference: { category: 'marketing_messages', value: 'stop' } });
+		expect(item).toMatchObject({
+			type: 'preference',
+			preference: { category: 'marketing_messages', value: 'stop' },
+		});
 		expect(openSender(keys, item.sender as string).phone).toBe(ERIKA);
 	});
 
@@ -101,7 +120,28 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 		const wamid = 'wamid.FORGED';
 		const realShape = JSON.stringify({
 			object: 'whatsapp_business_account',
-			entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: sim.config.phoneNumberId }, messages: [{ from: ERIKA, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'Start' } }] } }] }],
+			entry: [
+				{
+					id: '1',
+					changes: [
+						{
+							field: 'messages',
+							value: {
+								metadata: { phone_number_id: sim.config.phoneNumberId },
+								messages: [
+									{
+										from: ERIKA,
+										id: wamid,
+										timestamp: String(Math.floor(Date.now() / 1000)),
+										type: 'text',
+										text: { body: 'Start' },
+									},
+								],
+							},
+						},
+					],
+				},
+			],
 		});
 		sim.configure({ appSecret: 'attacker-secret' });
 		try {
@@ -116,7 +156,10 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 	it('never puts any form of a sender’s number into an emitted item or a log line', async () => {
 		await sim.citizensSend(
 			[
-				{ citizen: { from: ERIKA, profileName: 'Erika', userId: 'DE.1' }, message: { text: 'Start' } },
+				{
+					citizen: { from: ERIKA, profileName: 'Erika', userId: 'DE.1' },
+					message: { text: 'Start' },
+				},
 				{ citizen: { from: MARKO }, message: { reaction: { messageId: 'wamid.X', emoji: '👍' } } },
 				{ citizen: { from: MARKO }, message: { image: { id: 'media-1', caption: 'Schlagloch' } } },
 			],
@@ -130,7 +173,15 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 		const serialised = JSON.stringify(emitted) + JSON.stringify(setup.runner.logs);
 		expect(findPhoneLeaks(serialised, [ERIKA, MARKO])).toEqual([]);
 		// The same search does find the numbers in what the simulator sent.
-		expect(findPhoneLeaks(sim.deliveries().map((d) => d.body).join(''), [ERIKA, MARKO]).length).toBeGreaterThan(0);
+		expect(
+			findPhoneLeaks(
+				sim
+					.deliveries()
+					.map((d) => d.body)
+					.join(''),
+				[ERIKA, MARKO],
+			).length,
+		).toBeGreaterThan(0);
 	});
 
 	it('passes its items through n8n’s WorkflowExecute to the next node on the right output', async () => {
@@ -158,7 +209,10 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 		);
 		expect(run.error).toBeUndefined();
 		expect(run.json('WhatsApp Broadcast Trigger', 0)).toEqual(outcome.output(0));
-		expect(run.json('WhatsApp Broadcast Trigger', 0)[0]).toMatchObject({ type: 'text', text: 'Info' });
+		expect(run.json('WhatsApp Broadcast Trigger', 0)[0]).toMatchObject({
+			type: 'text',
+			text: 'Info',
+		});
 		expect(run.json('WhatsApp Broadcast Trigger', 1)).toEqual([]);
 	});
 });

@@ -84,7 +84,10 @@ export class TriggerEndpoint {
 			req.on('end', () => {
 				const headers: Record<string, string> = {};
 				for (const [name, value] of Object.entries(req.headers)) {
-					if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) {
+					if (
+						typeof value === 'string' &&
+						!['host', 'content-length', 'connection'].includes(name)
+					) {
 						headers[name] = value;
 					}
 				}
