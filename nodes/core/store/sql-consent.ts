@@ -1,5 +1,5 @@
 import { IdentityCodec } from './identity-codec';
-import { nextPseudonym, reservePseudonym } from './pseudonym';
+import { ensureCounter, nextPseudonym, reservePseudonym } from './pseudonym';
 import { SUBSCRIBER_COLUMNS, toSubscriber } from './row-mapping';
 import { readStatistics } from './sql-statistics';
 import type { Row, SqlDriver, SqlExecutor } from './sql-driver';
@@ -30,7 +30,17 @@ export class SqlConsent {
 
 	async subscribe(input: SubscribeInput): Promise<SubscribeResult> {
 		requireIdentity(input.identity);
+		await this.counterReady();
 		return this.db.transaction((tx) => this.subscribeIn(tx, input));
+	}
+
+	private counter?: Promise<void>;
+
+	/** The pseudonym counter exists before the first join (PG: a sequence, created once per store). */
+	private counterReady(): Promise<void> {
+		this.counter ??= this.db.transaction((tx) => ensureCounter(tx, this.pseudonymPrefix));
+		this.counter.catch(() => (this.counter = undefined));
+		return this.counter;
 	}
 
 	/**
@@ -40,6 +50,7 @@ export class SqlConsent {
 	async subscribeMany(inputs: SubscribeInput[]): Promise<SubscribeResult[]> {
 		inputs.forEach((input, index) => requireIdentity(input.identity, index));
 		if (inputs.length === 0) return [];
+		await this.counterReady();
 		return this.db.transaction(async (tx) => {
 			const results: SubscribeResult[] = [];
 			for (const [index, input] of inputs.entries()) {

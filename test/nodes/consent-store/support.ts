@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { ConsentStore } from '../../../nodes/ConsentStore/ConsentStore.node';
 import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
@@ -38,7 +43,7 @@ export function sqliteCredential(): {
 
 /** Runs one Consent Store node inside n8n's WorkflowExecute with the given items as its input. */
 export function runConsentStore(
-	parameters: IDataObject,
+	parameters: INodeParameters,
 	items: INodeExecutionData[],
 	credential: ICredentialDataDecryptedObject,
 ): Promise<WorkflowRun> {

@@ -1,0 +1,127 @@
+/**
+ * Join/leave throughput of the consent store through the core (`processMessage`: open the sealed
+ * sender, parse the keyword, one store transaction), on SQLite and on PostgreSQL.
+ * Run: `npm run bench:consent` (PostgreSQL at 127.0.0.1:5432, trust auth, database `test`;
+ * override with PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD; BENCH_PEOPLE, BENCH_CONCURRENCY).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { Client } from 'pg';
+
+import {
+	KeywordParser,
+	processMessage,
+	replyTexts,
+	type ProcessOptions,
+} from '../nodes/core/consent';
+import { derivePrivacyKeys } from '../nodes/core/privacy/keys';
+import { sealSender } from '../nodes/core/privacy/sealed-sender';
+import { openStore, type Store, type StoreConfig } from '../nodes/core/store';
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const keys = derivePrivacyKeys('benchmark-data-protection-passphrase');
+const options: ProcessOptions = {
+	parser: new KeywordParser(),
+	texts: replyTexts(),
+	defaultLanguage: 'de',
+	textVersion: 'v1',
+	serviceName: 'Bench',
+};
+const PG = {
+	host: process.env.PGHOST ?? '127.0.0.1',
+	port: Number(process.env.PGPORT ?? 5432),
+	database: process.env.PGDATABASE ?? 'test',
+	user: process.env.PGUSER ?? 'postgres',
+	password: process.env.PGPASSWORD,
+};
+
+function phone(i: number): string {
+	return `49151${String(i).padStart(8, '0')}`;
+}
+
+/** Runs `count` operations with at most CONCURRENCY in flight; returns operations per second. */
+async function measure(count: number, op: (i: number) => Promise<unknown>): Promise<number> {
+	let next = 0;
+	const start = performance.now();
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < count) await op(next++);
+		}),
+	);
+	return count / ((performance.now() - start) / 1000);
+}
+
+async function run(name: string, config: StoreConfig): Promise<string[]> {
+	const store: Store = await openStore(config);
+	try {
+		const senders = Array.from({ length: PEOPLE }, (_, i) => sealSender(keys, { phone: phone(i) }));
+		const message = (i: number, text: string) => ({ sender: senders[i], type: 'text', text });
+		// warm-up: statement caches, pool connections
+		for (let i = 0; i < 50; i++) {
+			await processMessage(store, keys, message(i, 'start'), options);
+			await processMessage(store, keys, message(i, 'stop'), options);
+		}
+		const joins = await measure(PEOPLE, (i) =>
+			processMessage(store, keys, message(i, 'Start!'), options),
+		);
+		const leaves = await measure(PEOPLE, (i) =>
+			processMessage(store, keys, message(i, 'STOP'), options),
+		);
+		const mixed = await measure(PEOPLE * 2, (i) =>
+			processMessage(
+				store,
+				keys,
+				message(i % PEOPLE, i < PEOPLE ? 'anmelden' : 'abmelden'),
+				options,
+			),
+		);
+		if ((await store.countSubscribers()) !== 0) throw new Error(`${name}: subscribers left over`);
+		return [name, fmt(joins), fmt(leaves), fmt(mixed)];
+	} finally {
+		await store.close();
+	}
+}
+
+function fmt(n: number): string {
+	return `${Math.round(n).toLocaleString('en-US')}/s`;
+}
+
+async function main(): Promise<void> {
+	const rows: string[][] = [];
+	const dir = mkdtempSync(path.join(tmpdir(), 'consent-bench-'));
+	try {
+		rows.push(
+			await run('SQLite (node:sqlite, WAL)', {
+				backend: 'sqlite',
+				path: path.join(dir, 'bench.sqlite'),
+				keys,
+			}),
+		);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	const schema = `consent_bench_${process.pid}`;
+	try {
+		rows.push(await run('PostgreSQL (pg, pool 10)', { backend: 'postgres', ...PG, schema, keys }));
+	} finally {
+		const client = new Client(PG);
+		await client.connect();
+		await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+		await client.end();
+	}
+	console.log(
+		`Consent store join/leave throughput: ${PEOPLE} people, ${CONCURRENCY} in parallel, through processMessage`,
+	);
+	console.log('| backend | joins | leaves | interleaved join+leave |');
+	console.log('|---|---|---|---|');
+	for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});
