@@ -4,7 +4,7 @@ import type { Clock } from './clock';
 export interface TokenBucketOptions {
 	/** Tokens added per second. */
 	rate: number;
-	/** Most tokens held at once (the largest burst); defaults to one second's worth, at least 1. */
+	/** Most tokens held at once (the largest burst); defaults to a tenth of a second's worth, at least 1. */
 	burst?: number;
 	clock: Clock;
 }
@@ -29,7 +29,8 @@ export class TokenBucket {
 			throw new ConfigError(
 				`The rate must be a positive number of messages per second (got ${rate})`,
 			);
-		const burst = options.burst ?? Math.max(1, Math.floor(rate));
+		// A small default burst keeps the pace even: Meta measures throughput over short windows.
+		const burst = options.burst ?? Math.max(1, Math.ceil(rate / 10));
 		if (!(Number.isInteger(burst) && burst >= 1))
 			throw new ConfigError(`The burst must be a whole number of at least 1 (got ${burst})`);
 		this.rate = rate;

@@ -1,0 +1,218 @@
+/**
+ * Broadcast benchmarks (prints figures; not a test). The simulator runs in its own process, so
+ * the figures measure our sender (and RSS is ours alone).
+ *
+ *   npm run bench:broadcast                 # full sizes
+ *   BENCH_SCALE=0.1 npm run bench:broadcast # a quick look at a tenth of the sizes
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { sendBroadcast, type BroadcastSummary, type TemplateSpec } from '../nodes/core/broadcast';
+import { CloudApiClient } from '../nodes/core/cloud-api';
+import { derivePrivacyKeys } from '../nodes/core/privacy/keys';
+import { openStore, type Store, type SubscribeInput } from '../nodes/core/store';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const ROOT = path.resolve(__dirname, '..');
+const TOKEN = 'bench-token';
+const PHONE_ID = '100000000000001';
+
+const MESSAGE: TemplateSpec = {
+	mode: 'template',
+	name: 'civic_announcement',
+	language: 'subscriber',
+	parameterFormat: 'named',
+	body: [
+		{ name: 'title', value: 'Wasserleitung: Sperre am Montag' },
+		{ name: 'link', value: 'https://gemeinde.example/news/42' },
+	],
+	stopButton: { index: 0, payload: 'STOP' },
+};
+
+interface SimProcess {
+	baseUrl: string;
+	child: ChildProcess;
+}
+
+async function startSimProcess(rate: number, latencyMs: number): Promise<SimProcess> {
+	const child = spawn(
+		process.execPath,
+		[
+			'--import',
+			'tsx',
+			'simulator/cli.ts',
+			'--port',
+			'0',
+			'--rate',
+			String(rate),
+			'--latency',
+			String(latencyMs),
+			'--token',
+			TOKEN,
+			'--phone-number-id',
+			PHONE_ID,
+		],
+		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	const baseUrl = await new Promise<string>((resolve, reject) => {
+		let out = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			const match = /listening on (http:\/\/\S+)/.exec(out);
+			if (match) resolve(match[1]);
+		});
+		child.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+	});
+	// The simulator's pair-rate window is irrelevant here (one message per person) but costs memory.
+	await post(`${baseUrl}/_sim/configure`, { pairRate: false, record: 'counts' });
+	return { baseUrl, child };
+}
+
+async function post(url: string, body: unknown): Promise<unknown> {
+	const response = await fetch(url, {
+		method: 'POST',
+		body: JSON.stringify(body),
+		headers: { 'content-type': 'application/json' },
+	});
+	return response.json();
+}
+
+async function counters(
+	baseUrl: string,
+): Promise<{ accepted: number; errors: Record<string, number> }> {
+	return (await (await fetch(`${baseUrl}/_sim/counters`)).json()) as {
+		accepted: number;
+		errors: Record<string, number>;
+	};
+}
+
+async function seed(store: Store, count: number): Promise<void> {
+	const batch = 5_000;
+	for (let from = 0; from < count; from += batch) {
+		const inputs: SubscribeInput[] = [];
+		for (let n = from; n < Math.min(count, from + batch); n++) {
+			inputs.push({
+				identity: { phone: `49151${String(10_000_000 + n)}` },
+				language: 'de',
+				source: 'import',
+				textVersion: 'v1',
+			});
+		}
+		await store.subscribeMany(inputs);
+	}
+}
+
+interface Scenario {
+	name: string;
+	subscribers: number;
+	simRate: number;
+	latencyMs: number;
+	rate: number;
+	maxInFlight: number;
+	trackRss?: boolean;
+}
+
+async function run(
+	scenario: Scenario,
+): Promise<{ summary: BroadcastSummary; throttled: number; rssGrowthMb?: number }> {
+	const dir = mkdtempSync(path.join(tmpdir(), 'bench-broadcast-'));
+	const store = await openStore({
+		backend: 'sqlite',
+		path: path.join(dir, 'store.sqlite'),
+		keys: derivePrivacyKeys('bench-data-protection-key'),
+	});
+	const sim = await startSimProcess(scenario.simRate, scenario.latencyMs);
+	const client = new CloudApiClient({
+		baseUrl: sim.baseUrl,
+		version: 'v24.0',
+		phoneNumberId: PHONE_ID,
+		accessToken: TOKEN,
+		maxSockets: scenario.maxInFlight,
+	});
+	try {
+		await seed(store, scenario.subscribers);
+		global.gc?.();
+		const baseline = process.memoryUsage().rss;
+		let peak = baseline;
+		const sampler = scenario.trackRss
+			? setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+			: undefined;
+		const summary = await sendBroadcast(
+			store,
+			client,
+			{ key: scenario.name, message: MESSAGE },
+			{
+				rate: scenario.rate,
+				maxInFlight: scenario.maxInFlight,
+			},
+		);
+		if (sampler) clearInterval(sampler);
+		peak = Math.max(peak, process.memoryUsage().rss);
+		const c = await counters(sim.baseUrl);
+		return {
+			summary,
+			throttled: c.errors['130429'] ?? 0,
+			...(scenario.trackRss ? { rssGrowthMb: (peak - baseline) / 1024 / 1024 } : {}),
+		};
+	} finally {
+		client.close();
+		sim.child.kill('SIGTERM');
+		await store.close();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+function size(n: number): number {
+	return Math.max(100, Math.round(n * SCALE));
+}
+
+async function main(): Promise<void> {
+	console.log(`broadcast benchmarks (scale ${SCALE}; node ${process.version})\n`);
+	const only = process.env.BENCH_ONLY;
+	for (const rate of only ? [] : [80, 1000]) {
+		const result = await run({
+			name: `rate-${rate}`,
+			subscribers: size(10_000),
+			simRate: rate,
+			latencyMs: 50,
+			rate,
+			maxInFlight: Math.max(8, Math.ceil(rate * 0.05 * 1.5)),
+		});
+		const s = result.summary;
+		console.log(
+			`rate ${rate} mps, 50 ms latency, ${s.recipients} subscribers: achieved ${s.messagesPerSecond} mps = ${(s.messagesPerSecond / rate).toFixed(3)} of configured (target >= 0.95); sent ${s.sent}, 130429 from simulator: ${result.throttled}`,
+		);
+	}
+	const fast = await run({
+		name: 'throughput',
+		subscribers: size(50_000),
+		simRate: 0,
+		latencyMs: 0,
+		rate: 0,
+		maxInFlight: 64,
+	});
+	console.log(
+		`no rate limit, zero latency, ${fast.summary.recipients} subscribers: ${fast.summary.messagesPerSecond} sends/s (target >= 10000); sent ${fast.summary.sent}`,
+	);
+	if (only) return;
+	const big = await run({
+		name: 'memory',
+		subscribers: size(100_000),
+		simRate: 0,
+		latencyMs: 0,
+		rate: 0,
+		maxInFlight: 64,
+		trackRss: true,
+	});
+	console.log(
+		`${big.summary.recipients} subscribers: peak RSS growth during the send ${big.rssGrowthMb?.toFixed(1)} MB (target <= 100 MB); ${big.summary.messagesPerSecond} sends/s`,
+	);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
