@@ -72,7 +72,10 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	let events: WebhookEvent[] = parsed.events;
 	let otherNumber = 0;
 	if (options.onlyOwnNumber && api.phoneNumberId) {
-		events = events.filter((event) => event.phoneNumberId === api.phoneNumberId);
+		// An event without metadata is kept: better a stray item than a lost opt-out.
+		events = events.filter(
+			(event) => event.phoneNumberId === '' || event.phoneNumberId === api.phoneNumberId,
+		);
 		otherNumber = parsed.events.length - events.length;
 	}
 	const selection = selectEvents(events, {

@@ -196,6 +196,20 @@ describe('WhatsApp Broadcast Trigger: options', () => {
 		}
 	});
 
+	it('keeps an event that names no phone number at all (no metadata), such as an opt-out', async () => {
+		const setup = triggerRunner();
+		try {
+			const change = preferenceChange('stop');
+			delete (change.value as { metadata?: unknown }).metadata;
+			const outcome = await post(setup, serializeLikeMeta(envelope([change])));
+			expect(outcome.output(0)).toEqual([
+				expect.objectContaining({ type: 'preference', phoneNumberId: '' }),
+			]);
+		} finally {
+			await setup.dispose();
+		}
+	});
+
 	it('dedupes in workflow static data, bounded, holding keyed hashes only', async () => {
 		const staticData = {};
 		const setup = withOptions(
