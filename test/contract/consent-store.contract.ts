@@ -90,6 +90,7 @@ export function describeConsentStore(makeBackend: () => Backend): void {
 			expect(await store.unsubscribe({ phone: PHONES[0] }, left)).toEqual({
 				status: 'deleted',
 				pseudonym: 'Gast_0001',
+				language: 'de',
 			});
 			expect(await store.findByIdentity({ phone: PHONES[0] })).toBeUndefined();
 			expect(await backend.count('subscribers')).toBe(1);
@@ -98,6 +99,7 @@ export function describeConsentStore(makeBackend: () => Backend): void {
 			expect(await store.unsubscribePseudonym('Gast_0002', { source: 'manual' })).toEqual({
 				status: 'deleted',
 				pseudonym: 'Gast_0002',
+				language: 'de',
 			});
 		});
 
@@ -184,7 +186,7 @@ export function describeConsentStore(makeBackend: () => Backend): void {
 			await store.subscribe(join('', { identity: { userId: 'DE.user.9' } }));
 			expect(await backend.count('subscribers')).toBe(2);
 			const result = await store.unsubscribe({ phone: PHONES[0], userId: 'DE.user.9' }, left);
-			expect(result).toEqual({ status: 'deleted', pseudonym: 'Gast_0001' });
+			expect(result).toEqual({ status: 'deleted', pseudonym: 'Gast_0001', language: 'de' });
 			expect(await backend.count('subscribers')).toBe(0);
 		});
 	});

@@ -127,11 +127,11 @@ export async function processMessage(
 		};
 	}
 
-	const known = await store.findByIdentity(identity);
-	const language = match.language ?? known?.language ?? options.defaultLanguage;
 	if (match.action === 'leave') {
 		const result = await store.unsubscribe(identity, { source: 'whatsapp', keyword, at });
 		const deleted = result.status === 'deleted';
+		// A shared keyword (`stop`) is answered in the language the person chose when joining.
+		const language = match.language ?? (deleted ? result.language : options.defaultLanguage);
 		return {
 			...base,
 			route: 'unsubscribed',
@@ -141,6 +141,8 @@ export async function processMessage(
 			replyText: reply(deleted ? 'unsubscribed' : 'notSubscribed', language),
 		};
 	}
+	const known = await store.findByIdentity(identity);
+	const language = match.language ?? known?.language ?? options.defaultLanguage;
 	if (match.action === 'info' && known) {
 		await store.recordAudit({
 			at,

@@ -54,7 +54,9 @@ export interface UnsubscribeInput {
 	at?: Date;
 }
 
-export type UnsubscribeResult = { status: 'deleted'; pseudonym: string } | { status: 'not_found' };
+export type UnsubscribeResult =
+	| { status: 'deleted'; pseudonym: string; language: Language }
+	| { status: 'not_found' };
 
 /** A subscriber ready to be sent to. Holds decrypted contact data: never put it in node output. */
 export interface Recipient {
