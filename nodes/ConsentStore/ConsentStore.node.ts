@@ -12,7 +12,7 @@ import {
 	regionProperty,
 	textVersionProperty,
 } from './actions/common.description';
-import { consentStoreDbTest } from './actions/credential-test';
+import { consentStoreDbTest } from '../shared/consent-store-credential-test';
 import * as importList from './actions/import.operation';
 import * as lookUp from './actions/lookUp.operation';
 import * as processMessage from './actions/processMessage.operation';

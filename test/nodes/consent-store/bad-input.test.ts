@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n8n-workflow';
 
-import { consentStoreDbTest } from '../../../nodes/ConsentStore/actions/credential-test';
+import { consentStoreDbTest } from '../../../nodes/shared/consent-store-credential-test';
 import { closeAllStores } from '../../../nodes/shared/store-cache';
 import { messageItem, NODE, runConsentStore, sqliteCredential } from './support';
 

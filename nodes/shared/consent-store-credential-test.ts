@@ -4,12 +4,14 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { CivicBroadcastError } from '../../core/errors';
-import { openStore } from '../../core/store';
-import { storeConfigFrom, type ConsentStoreCredential } from '../../shared/store-cache';
+import { CivicBroadcastError } from '../core/errors';
+import { openStore } from '../core/store';
+import { storeConfigFrom, type ConsentStoreCredential } from './store-cache';
 
 /**
- * Opens the store with the entered settings (which also creates or migrates the schema and
+ * The `consentStoreDb` credential test. Every node that uses the credential must name it with
+ * `testedBy: 'consentStoreDbTest'` and expose it as `methods.credentialTest.consentStoreDbTest`
+ * (n8n's lint checks each usage). Opens the store with the entered settings (which also creates or migrates the schema and
  * checks the data-protection key against the stored one), then closes it again.
  */
 export async function consentStoreDbTest(
