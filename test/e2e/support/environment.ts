@@ -1,0 +1,130 @@
+/**
+ * Everything one end-to-end run needs: the simulator (as Meta), a local news feed and gazette
+ * feed, a real n8n with our package, the four exported workflows imported and published, and
+ * a consent store file in a temp folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { freePort, startN8n, type N8nInstance } from '../../../scripts/n8n/instance';
+import {
+	answerStaffQuestionsWith,
+	cmsWebhookPath,
+	loadWorkflow,
+	localCredentials,
+	pointFeedAt,
+	triggerWebhookPath,
+	WORKFLOW_FILES,
+} from '../../../scripts/n8n/workflows';
+import { startSimulator, type Simulator } from '../../../simulator';
+import { startFeedServer, type FeedServer } from './feed-server';
+
+export const STAFF_ANSWER = 'Die Sperrmüllabfuhr kommt am Dienstag, 8. Dezember.';
+
+export interface E2eEnvironment {
+	sim: Simulator;
+	news: FeedServer;
+	gazette: FeedServer;
+	n8n: N8nInstance;
+	consentStorePath: string;
+	dataProtectionKey: string;
+	cmsUrl: string;
+	cmsHeader: { name: string; value: string };
+	stop(): Promise<void>;
+}
+
+export async function startEnvironment(): Promise<E2eEnvironment> {
+	const work = mkdtempSync(join(tmpdir(), 'civic-e2e-'));
+	const port = await freePort();
+	const workflows = WORKFLOW_FILES.map(loadWorkflow);
+	const [subscriptions, rss, gazetteFlow, cms] = workflows;
+	const callbackUrl = `http://127.0.0.1:${port}/webhook/${triggerWebhookPath(subscriptions)}`;
+	// Statuses come back on their own, as from Meta, so Record Status runs too.
+	const sim = await startSimulator({ callbackUrl, statuses: { auto: true } });
+	const news = await startFeedServer('/aktuelles/rss.xml');
+	const gazette = await startFeedServer('/amtsblatt/feed.xml');
+	pointFeedAt(rss, 'News Feed', news.url);
+	pointFeedAt(gazetteFlow, 'Gazette Feed', gazette.url);
+	answerStaffQuestionsWith(subscriptions, STAFF_ANSWER);
+
+	const consentStorePath = join(work, 'consent-store.sqlite');
+	const dataProtectionKey = randomBytes(32).toString('base64');
+	const cmsHeader = { name: 'X-Civic-Key', value: randomBytes(24).toString('hex') };
+	const credentials = localCredentials(workflows, {
+		simulator: {
+			baseUrl: sim.baseUrl,
+			accessToken: sim.config.accessToken,
+			phoneNumberId: sim.config.phoneNumberId,
+			wabaId: sim.config.wabaId,
+			appSecret: sim.config.appSecret,
+		},
+		consentStorePath,
+		dataProtectionKey,
+		cmsHeader,
+	});
+	let n8n: N8nInstance;
+	try {
+		n8n = await startN8n({
+			port,
+			userFolder: join(work, 'n8n'),
+			credentials,
+			workflows,
+			waitForWebhooks: [
+				{ path: triggerWebhookPath(subscriptions), method: 'POST' },
+				{ path: cmsWebhookPath(cms), method: 'POST' },
+			],
+			log: (line) => process.stdout.write(`[n8n] ${line}\n`),
+		});
+	} catch (error) {
+		await Promise.all([sim.stop(), news.stop(), gazette.stop()]);
+		throw error;
+	}
+	return {
+		sim,
+		news,
+		gazette,
+		n8n,
+		consentStorePath,
+		dataProtectionKey,
+		cmsUrl: n8n.webhookUrl(cmsWebhookPath(cms)),
+		cmsHeader,
+		stop: async () => {
+			await n8n.stop();
+			await Promise.all([sim.stop(), news.stop(), gazette.stop()]);
+			if (!process.env.CIVIC_E2E_KEEP) rmSync(work, { recursive: true, force: true });
+		},
+	};
+}
+
+/** Waits until `check` returns a value (not undefined); the limit only ends a hung run. */
+export async function eventually<T>(
+	what: string,
+	check: () => T | undefined | Promise<T | undefined>,
+	limitMs = 180_000,
+): Promise<T> {
+	const deadline = Date.now() + limitMs;
+	for (;;) {
+		const value = await check();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
+/** Raw bytes of every file of n8n's SQLite database (WAL and journal included), as latin1 text. */
+export function n8nDatabaseBytes(n8n: N8nInstance): Array<{ file: string; text: string }> {
+	return readdirSync(n8n.dataFolder)
+		.filter((f) => f.startsWith('database.sqlite'))
+		.map((f) => ({ file: f, text: readFileSync(join(n8n.dataFolder, f)).toString('latin1') }));
+}
+
+/** Raw bytes of the consent store's SQLite files. */
+export function storeBytes(path: string): Array<{ file: string; text: string }> {
+	const dir = join(path, '..');
+	const base = path.slice(dir.length + 1);
+	return readdirSync(dir)
+		.filter((f) => f.startsWith(base))
+		.map((f) => ({ file: f, text: readFileSync(join(dir, f)).toString('latin1') }));
+}
