@@ -204,6 +204,30 @@ describe('processMessage', () => {
 		expect(await store.countSubscribers()).toBe(0);
 	});
 
+	it('handles a sender known only by business-scoped user ID (no number)', async () => {
+		const sender = sealSender(keys, { userId: 'DE.1234567890' });
+		const joined = await processMessage(
+			store,
+			keys,
+			{ sender, type: 'text', text: 'start' },
+			options,
+		);
+		expect(joined).toMatchObject({ action: 'subscribed', pseudonym: 'Gast_0001' });
+		expect(await store.findByPseudonym('Gast_0001')).toMatchObject({
+			hasPhone: false,
+			hasUserId: true,
+		});
+		const withNumber = sealSender(keys, { userId: 'DE.1234567890', phone: PHONE });
+		const left = await processMessage(
+			store,
+			keys,
+			{ sender: withNumber, type: 'text', text: 'stop' },
+			options,
+		);
+		expect(left.action).toBe('unsubscribed');
+		expect(await store.countSubscribers()).toBe(0);
+	});
+
 	it('never returns the number in any result', async () => {
 		const results = [];
 		for (const text of ['start', 'info', 'hilfe', 'what?', 'stop', 'stop'])

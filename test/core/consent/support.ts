@@ -6,7 +6,6 @@ import { derivePrivacyKeys, type PrivacyKeys } from '../../../nodes/core/privacy
 import { openStore, type Store } from '../../../nodes/core/store';
 import { TEST_KEY } from '../../contract/backends';
 
-
 /** A real store on a temporary SQLite file. */
 export async function tempStore(): Promise<{
 	store: Store;

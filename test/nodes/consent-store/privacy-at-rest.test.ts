@@ -31,7 +31,7 @@ describe('after a node run, the SQLite file holds no plaintext number', () => {
 			{
 				operation: 'import',
 				inputSource: 'text',
-				contacts: 'phone;name\n+49 170 7654321;Gast_0050\n',
+				contacts: 'phone;name\n+49 170 7654321;Gast_0050\n+49 170 1111222;Erika Mustermann\n',
 			},
 			[{ json: {} }],
 			ctx.credential,
@@ -43,7 +43,9 @@ describe('after a node run, the SQLite file holds no plaintext number', () => {
 			.join('\n');
 		expect(raw).toContain('Gast_0001');
 		expect(raw).toContain('Gast_0050');
-		expect(findPhoneLeaks(raw, [...PHONES, '491707654321'])).toEqual([]);
+		expect(findPhoneLeaks(raw, [...PHONES, '491707654321', '491701111222'])).toEqual([]);
+		// real names from an imported contact list are not kept (data minimisation)
+		expect(raw).not.toContain('Mustermann');
 		expect(findPhoneLeaks(JSON.stringify(run.run.data.resultData.runData[NODE]), PHONES)).toEqual(
 			[],
 		);
