@@ -6,6 +6,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { consentStoreDbTest } from '../shared/consent-store-credential-test';
 import { triggerOptions } from './options.description';
 import { appSubscriptionMethods, subscriptionProperties } from './webhook/app-subscription';
 import { receiveDelivery } from './webhook/delivery.webhook';
@@ -36,7 +37,7 @@ export class WhatsAppBroadcastTrigger implements INodeType {
 			{ name: 'whatsAppBroadcastApi', required: true },
 			// `consentStoreDb` names a database credential (public interface), not an API.
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
-			{ name: 'consentStoreDb', required: true },
+			{ name: 'consentStoreDb', required: true, testedBy: 'consentStoreDbTest' },
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'whatsapp' },
@@ -54,6 +55,8 @@ export class WhatsAppBroadcastTrigger implements INodeType {
 			triggerOptions,
 		],
 	};
+
+	methods = { credentialTest: { consentStoreDbTest } };
 
 	webhookMethods = { default: appSubscriptionMethods };
 
