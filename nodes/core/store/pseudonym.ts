@@ -39,6 +39,15 @@ export async function ensureCounter(tx: SqlExecutor, prefix: string): Promise<vo
 	if (row) await advanceSequence(tx, sequence, Number(row.value));
 }
 
+/**
+ * PG: an SQL expression that draws the next pseudonym inside the INSERT itself (one round trip
+ * less per join); `prefixParam` is the placeholder holding the prefix. Formats like
+ * `formatPseudonym`: at least WIDTH digits, more when the number needs them.
+ */
+export function nextPseudonymSql(prefixParam: string, prefix: string): string {
+	return `(SELECT ${prefixParam}::text || CASE WHEN length(n.v::text) < ${WIDTH} THEN lpad(n.v::text, ${WIDTH}, '0') ELSE n.v::text END FROM (SELECT nextval('${sequenceName(prefix)}') AS v) n)`;
+}
+
 /** Takes the next number: a sequence on PG, the counter row under SQLite's writer lock. */
 export async function nextPseudonym(tx: SqlExecutor, prefix: string): Promise<string> {
 	if (tx.dialect === 'postgres') {

@@ -1,5 +1,5 @@
 import { IdentityCodec } from './identity-codec';
-import { ensureCounter, nextPseudonym, reservePseudonym } from './pseudonym';
+import { ensureCounter, nextPseudonym, nextPseudonymSql, reservePseudonym } from './pseudonym';
 import { SUBSCRIBER_COLUMNS, toSubscriber } from './row-mapping';
 import { readStatistics } from './sql-statistics';
 import type { Row, SqlDriver, SqlExecutor } from './sql-driver';
@@ -86,10 +86,14 @@ export class SqlConsent {
 				);
 			await reservePseudonym(tx, input.pseudonym);
 		}
-		const pseudonym = input.pseudonym ?? (await nextPseudonym(tx, this.pseudonymPrefix));
+		const pg = tx.dialect === 'postgres';
+		// PG draws the number inside the INSERT (COALESCE evaluates it only when no name is given).
+		const pseudonym =
+			input.pseudonym ?? (pg ? null : await nextPseudonym(tx, this.pseudonymPrefix));
+		const first = pg ? `COALESCE($1, ${nextPseudonymSql('$13', this.pseudonymPrefix)})` : '$1';
 		const sealed = this.codec.seal(input.identity);
 		const insert = `INSERT INTO subscribers (pseudonym, phone_index, phone_cipher, user_index, user_cipher, language, consent_at, consent_source, consent_keyword, consent_message_cipher, consent_text_version)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${SUBSCRIBER_COLUMNS}`;
+			 VALUES (${first}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${SUBSCRIBER_COLUMNS}`;
 		const values = [
 			pseudonym,
 			sealed.phoneIndex,
@@ -105,15 +109,21 @@ export class SqlConsent {
 		];
 		const event = input.source === 'import' ? 'imported' : 'joined';
 		let row: Row;
-		if (tx.dialect === 'postgres') {
-			// One round trip instead of two: round trips inside the transaction are what limits joins.
+		if (pg) {
+			// Round trips inside the transaction are what limits joins: number, subscriber and audit
+			// line are written by one statement.
 			[row] = await tx.all(
 				`WITH s AS (${insert}), a AS (INSERT INTO audit_log (at, pseudonym, event, source) SELECT consent_at, pseudonym, $12, consent_source FROM s) SELECT * FROM s`,
-				[...values, event],
+				[...values, event, this.pseudonymPrefix],
 			);
 		} else {
 			[row] = await tx.all(insert, values);
-			await insertAudit(tx, { at: new Date(at), pseudonym, event, source: input.source });
+			await insertAudit(tx, {
+				at: new Date(at),
+				pseudonym: String(pseudonym),
+				event,
+				source: input.source,
+			});
 		}
 		return { status: 'created', subscriber: toSubscriber(row, this.codec) };
 	}
