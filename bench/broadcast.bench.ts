@@ -192,7 +192,7 @@ async function main(): Promise<void> {
 		simRate: 0,
 		latencyMs: 0,
 		rate: 0,
-		maxInFlight: 64,
+		maxInFlight: Number(process.env.BENCH_IN_FLIGHT ?? 64),
 	});
 	console.log(
 		`no rate limit, zero latency, ${fast.summary.recipients} subscribers: ${fast.summary.messagesPerSecond} sends/s (target >= 10000); sent ${fast.summary.sent}`,

@@ -92,7 +92,6 @@ class SendRun {
 	private fatal: unknown;
 	private readonly stop = new AbortController();
 	private readonly bucket: TokenBucket | undefined;
-	private readonly intents: GroupCommit<number>;
 	private readonly outcomes: GroupCommit<DeliveryOutcome>;
 	private readonly releases: GroupCommit<number>;
 	private active = 0;
@@ -109,7 +108,6 @@ class SendRun {
 	) {
 		const { rate, burst, clock } = options;
 		this.bucket = rate > 0 ? new TokenBucket({ rate, burst, clock }) : undefined;
-		this.intents = new GroupCommit((ids) => store.markSending(broadcastId, ids));
 		this.outcomes = new GroupCommit((list) => store.recordOutcomes(broadcastId, list));
 		this.releases = new GroupCommit((ids) => store.releaseSending(broadcastId, ids));
 	}
@@ -123,6 +121,13 @@ class SendRun {
 		if (signal?.aborted) onStop();
 		signal?.addEventListener('abort', onStop, { once: true });
 		const running = new Set<Promise<void>>();
+		const launch = (recipient: Recipient) => {
+			const task = this.deliver(recipient).finally(() => {
+				running.delete(task);
+				this.freeSlot();
+			});
+			running.add(task);
+		};
 		try {
 			let after = 0;
 			while (!this.stop.signal.aborted) {
@@ -133,17 +138,21 @@ class SendRun {
 				);
 				if (page.length === 0) break;
 				after = page[page.length - 1].subscriberId;
-				for (const recipient of page) {
-					await this.takeSlot();
+				for (let next = 0; next < page.length && !this.stop.signal.aborted; ) {
+					const chunk = await this.takeSlots(page.length - next);
 					if (this.stop.signal.aborted) {
-						this.freeSlot();
+						for (let i = 0; i < chunk; i++) this.freeSlot();
 						break;
 					}
-					const task = this.deliver(recipient).finally(() => {
-						running.delete(task);
-						this.freeSlot();
-					});
-					running.add(task);
+					const recipients = page.slice(next, next + chunk);
+					next += chunk;
+					// One intent write for every slot that came free: the intents never outnumber the
+					// slots, so a crash leaves at most `maxInFlight` sends unsettled.
+					await this.store.markSending(
+						this.broadcastId,
+						recipients.filter((r) => r.phone).map((r) => r.subscriberId),
+					);
+					recipients.forEach(launch);
 				}
 			}
 		} catch (error) {
@@ -159,11 +168,14 @@ class SendRun {
 		if (this.fatal !== undefined) throw this.fatal;
 	}
 
-	private async takeSlot(): Promise<void> {
+	/** Waits for at least one free slot, then takes every free one (up to `most`); returns how many. */
+	private async takeSlots(most: number): Promise<number> {
 		while (this.active >= this.options.maxInFlight) {
 			await new Promise<void>((resolve) => (this.slotFreed = resolve));
 		}
-		this.active += 1;
+		const taken = Math.min(most, this.options.maxInFlight - this.active);
+		this.active += taken;
+		return taken;
 	}
 
 	private freeSlot(): void {
@@ -180,9 +192,7 @@ class SendRun {
 				this.count('no_phone_number');
 				return;
 			}
-			const message = this.address(recipient);
-			await this.intents.add(recipient.subscriberId);
-			await this.attempts(recipient.subscriberId, message);
+			await this.attempts(recipient.subscriberId, this.address(recipient));
 		} catch (error) {
 			this.fail(error);
 		}

@@ -132,6 +132,12 @@ export class SqlLedger {
 				return;
 			}
 			for (let i = 0; i < ids.length; i++) {
+				// The intent row is there in the normal case: a plain update by primary key is cheapest.
+				const updated = await tx.run(
+					`UPDATE deliveries SET state = $3, message_ref = $4, error_code = $5, updated_at = $6 WHERE broadcast_id = $1 AND subscriber_id = $2`,
+					[broadcastId, ids[i], states[i], messageRefs[i], codes[i], now],
+				);
+				if (updated > 0) continue;
 				await tx.run(
 					`INSERT INTO deliveries (broadcast_id, subscriber_id, state, message_ref, error_code, updated_at)
 					 SELECT $1, id, $3, $4, $5, $6 FROM subscribers WHERE id = $2

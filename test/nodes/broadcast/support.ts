@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppBroadcast } from '../../../nodes/WhatsAppBroadcast/WhatsAppBroadcast.node';
 import { closeAllStores } from '../../../nodes/shared/store-cache';
@@ -33,7 +33,7 @@ export function runNode(
 					type: NODE_TYPE,
 					typeVersion: 1,
 					position: [0, 0],
-					parameters,
+					parameters: parameters as INodeParameters,
 					credentials: {
 						whatsAppBroadcastApi: { id: 'a', name: 'api' },
 						consentStoreDb: { id: 'b', name: 'db' },
