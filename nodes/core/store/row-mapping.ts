@@ -1,6 +1,6 @@
 import type { IdentityCodec } from './identity-codec';
 import type { Row } from './sql-driver';
-import type { ConsentSource, Language, Subscriber } from './types';
+import type { ConsentSource, Language, Recipient, Subscriber } from './types';
 
 export const SUBSCRIBER_COLUMNS = `id, pseudonym, language, consent_at, consent_source, consent_keyword, consent_message_cipher, consent_text_version, phone_index, user_index`;
 
@@ -16,5 +16,16 @@ export function toSubscriber(row: Row, codec: IdentityCodec): Subscriber {
 		consentTextVersion: String(row.consent_text_version),
 		hasPhone: row.phone_index !== null && row.phone_index !== undefined,
 		hasUserId: row.user_index !== null && row.user_index !== undefined,
+	};
+}
+
+export function toRecipient(codec: IdentityCodec, row: Row): Recipient {
+	const identity = codec.open(row);
+	return {
+		subscriberId: Number(row.id),
+		pseudonym: String(row.pseudonym),
+		language: row.language as Language,
+		...(identity.phone ? { phone: identity.phone } : {}),
+		...(identity.userId ? { userId: identity.userId } : {}),
 	};
 }
