@@ -1,8 +1,9 @@
 /**
  * A municipal news feed served over real HTTP on loopback, for the RSS Feed Trigger to poll.
  * Tests put items in and change them; every request gets the current state as RSS 2.0.
+ * The sandbox adds items over HTTP: `POST /_feed/items {"title": "…", "link": "…"}`.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FeedItem {
@@ -48,10 +49,33 @@ ${entries}
 `;
 }
 
-export async function startFeedServer(path = '/aktuelles/rss.xml'): Promise<FeedServer> {
+function addItemFromRequest(req: IncomingMessage, res: ServerResponse, items: FeedItem[]): void {
+	let raw = '';
+	req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+	req.on('end', () => {
+		try {
+			const body = JSON.parse(raw) as { title?: string; link?: string; guid?: string };
+			if (!body.title) throw new Error('Send {"title": "…", "link": "…"}');
+			const n = items.length + 1;
+			const link = body.link || `https://musterdorf.example/aktuelles/${Date.now()}`;
+			// Dated a minute ahead: the RSS Feed Trigger emits items newer than the newest it saw.
+			const item = { guid: body.guid || link, title: body.title, link, pubDate: new Date(Date.now() + 60_000 * n) };
+			items.push(item);
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(item));
+		} catch (error) {
+			res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
+		}
+	});
+}
+
+export async function startFeedServer(path = '/aktuelles/rss.xml', port = 0): Promise<FeedServer> {
 	const items: FeedItem[] = [];
 	let requests = 0;
 	const server: Server = createServer((req, res) => {
+		if (req.method === 'POST' && req.url === '/_feed/items') {
+			addItemFromRequest(req, res, items);
+			return;
+		}
 		if (req.url !== path) {
 			res.writeHead(404).end();
 			return;
@@ -60,10 +84,10 @@ export async function startFeedServer(path = '/aktuelles/rss.xml'): Promise<Feed
 		res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
 		res.end(renderRss(items));
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	const bound = (server.address() as AddressInfo).port;
 	return {
-		url: `http://127.0.0.1:${port}${path}`,
+		url: `http://127.0.0.1:${bound}${path}`,
 		items,
 		requests: () => requests,
 		stop: () => new Promise((resolve) => server.close(() => resolve())),

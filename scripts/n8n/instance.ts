@@ -70,9 +70,10 @@ export interface OwnerAccount {
 	lastName: string;
 }
 
+/** A local throwaway owner, new for every process (n8n wants a digit and a capital letter). */
 export const SANDBOX_OWNER: OwnerAccount = {
 	email: 'admin@musterdorf.example',
-	password: 'Sandbox-Passw0rd',
+	password: `Sandbox-${randomBytes(5).toString('hex')}-7Q`,
 	firstName: 'Sandbox',
 	lastName: 'Admin',
 };

@@ -112,20 +112,3 @@ export function pointFeedAt(workflow: ExportedWorkflow, nodeName: string, url: s
 	node.parameters.feedUrl = url;
 	node.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
 }
-
-/**
- * Replaces the e-mail send-and-wait step by the response it would resume with (`data.text`),
- * for runs without a mail server and a person clicking the link. Everything after it is real.
- */
-export function answerStaffQuestionsWith(workflow: ExportedWorkflow, answer: string): void {
-	const node = findNode(workflow, 'Ask Staff');
-	node.type = 'n8n-nodes-base.set';
-	node.typeVersion = 3.4;
-	node.parameters = {
-		mode: 'raw',
-		jsonOutput: JSON.stringify({ data: { text: answer } }),
-		includeOtherFields: false,
-		options: {},
-	};
-	delete node.credentials;
-}

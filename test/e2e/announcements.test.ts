@@ -11,11 +11,12 @@ import { findPhoneLeaks } from '../support/privacy';
 import {
 	eventually,
 	n8nDatabaseBytes,
-	STAFF_ANSWER,
 	startEnvironment,
 	storeBytes,
 	type E2eEnvironment,
 } from './support/environment';
+
+const STAFF_ANSWER = 'Die Sperrmüllabfuhr kommt am Dienstag, 8. Dezember.';
 
 // Unusual digit runs, so a byte search cannot hit them by chance.
 const ANNA = '4915790317264';
@@ -182,9 +183,27 @@ describe('exported workflows in a real n8n', () => {
 		expect(env.sim.messagesTo(BORIS)).toHaveLength(before + 1);
 	});
 
-	it('a citizen’s question reaches staff and the staff answer reaches that citizen', async () => {
+	it('a citizen’s question reaches staff by e-mail without the number, and the staff answer reaches that citizen', async () => {
 		const before = env.sim.messagesTo(ANNA).length;
+		const mailsBefore = env.mail.mails.length;
 		await env.sim.citizenSends({ from: ANNA }, { text: 'Wann ist die nächste Sperrmüllabfuhr?' });
+		const mail = await eventually('the staff e-mail', () => env.mail.mails[mailsBefore]);
+		expect(mail.to).toEqual(['buergerservice@musterdorf.example']);
+		expect(mail.subject).toContain('Gast_0001');
+		expect(mail.body).toContain('Wann ist die nächste Sperrmüllabfuhr?');
+		expect(findPhoneLeaks(`${mail.subject}\n${mail.body}`, ALL)).toEqual([]);
+
+		// Staff click "Antworten", get n8n's form, and submit their answer, as a browser would.
+		const link = mail.links.find((l) => l.includes('/webhook-waiting/'));
+		expect(link).toBeDefined();
+		const form = await fetch(link as string);
+		expect(form.status).toBe(200);
+		expect(await form.text()).toContain('field-0');
+		const answer = new FormData();
+		answer.append('field-0', STAFF_ANSWER);
+		const submitted = await fetch(link as string, { method: 'POST', body: answer });
+		expect(submitted.status).toBe(200);
+
 		const messages = await eventually('the staff answer', receivedCount(ANNA, before + 1));
 		expect(messages.at(-1)).toMatchObject({ type: 'text', text: STAFF_ANSWER });
 		expect(texts(CVETKA)).not.toContain(STAFF_ANSWER);

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 
 import { freePort, startN8n, type N8nInstance } from '../../../scripts/n8n/instance';
 import {
-	answerStaffQuestionsWith,
 	cmsWebhookPath,
 	loadWorkflow,
 	localCredentials,
@@ -19,14 +18,15 @@ import {
 	WORKFLOW_FILES,
 } from '../../../scripts/n8n/workflows';
 import { startSimulator, type Simulator } from '../../../simulator';
-import { startFeedServer, type FeedServer } from './feed-server';
-
-export const STAFF_ANSWER = 'Die Sperrmüllabfuhr kommt am Dienstag, 8. Dezember.';
+import { startFeedServer, type FeedServer } from '../../../scripts/n8n/feed-server';
+import { startMailSink, type MailSink } from '../../../scripts/sandbox/mail-sink';
 
 export interface E2eEnvironment {
 	sim: Simulator;
 	news: FeedServer;
 	gazette: FeedServer;
+	/** The staff mailbox: n8n's send-and-wait e-mails land here over real SMTP. */
+	mail: MailSink;
 	n8n: N8nInstance;
 	consentStorePath: string;
 	dataProtectionKey: string;
@@ -47,7 +47,7 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 	const gazette = await startFeedServer('/amtsblatt/feed.xml');
 	pointFeedAt(rss, 'News Feed', news.url);
 	pointFeedAt(gazetteFlow, 'Gazette Feed', gazette.url);
-	answerStaffQuestionsWith(subscriptions, STAFF_ANSWER);
+	const mail = await startMailSink(() => undefined);
 
 	const consentStorePath = join(work, 'consent-store.sqlite');
 	const dataProtectionKey = randomBytes(32).toString('base64');
@@ -63,6 +63,7 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 		consentStorePath,
 		dataProtectionKey,
 		cmsHeader,
+		smtp: { host: '127.0.0.1', port: mail.port },
 	});
 	let n8n: N8nInstance;
 	try {
@@ -78,13 +79,14 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 			log: (line) => process.stdout.write(`[n8n] ${line}\n`),
 		});
 	} catch (error) {
-		await Promise.all([sim.stop(), news.stop(), gazette.stop()]);
+		await Promise.all([sim.stop(), news.stop(), gazette.stop(), mail.stop()]);
 		throw error;
 	}
 	return {
 		sim,
 		news,
 		gazette,
+		mail,
 		n8n,
 		consentStorePath,
 		dataProtectionKey,
@@ -92,7 +94,7 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 		cmsHeader,
 		stop: async () => {
 			await n8n.stop();
-			await Promise.all([sim.stop(), news.stop(), gazette.stop()]);
+			await Promise.all([sim.stop(), news.stop(), gazette.stop(), mail.stop()]);
 			if (!process.env.CIVIC_E2E_KEEP) rmSync(work, { recursive: true, force: true });
 		},
 	};

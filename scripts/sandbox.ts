@@ -1,0 +1,147 @@
+/**
+ * `npm run sandbox`: the quick start. A real n8n with this package and the four workflows
+ * imported and published, the WhatsApp simulator in place of Meta, a demo news feed and gazette
+ * feed, and a mail catcher for the staff e-mails. No Meta account, no mail server. Ctrl-C stops
+ * everything. `npm run citizen -- help` plays a citizen against it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startSimulator } from '../simulator';
+import { startFeedServer } from './n8n/feed-server';
+import { freePort, SANDBOX_OWNER, startN8n, type N8nInstance } from './n8n/instance';
+import {
+	cmsWebhookPath,
+	loadWorkflow,
+	localCredentials,
+	pointFeedAt,
+	triggerWebhookPath,
+	WORKFLOW_FILES,
+} from './n8n/workflows';
+import { startMailSink, type ReceivedMail } from './sandbox/mail-sink';
+import { SANDBOX_DIR, SANDBOX_STATE, type SandboxState } from './sandbox/state';
+
+async function portFor(preferred: number): Promise<number> {
+	const { createServer } = await import('node:net');
+	return new Promise((resolve) => {
+		const probe = createServer();
+		probe.once('error', () => void freePort().then(resolve));
+		probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(preferred)));
+	});
+}
+
+function printMail(mail: ReceivedMail): void {
+	const respond = mail.links.find((link) => link.includes('/webhook-waiting/'));
+	console.log(`\n📧 Mail to ${mail.to.join(', ')}: ${mail.subject}`);
+	if (respond) console.log(`   Answer the citizen here: ${respond}\n`);
+}
+
+async function main(): Promise<void> {
+	rmSync(SANDBOX_DIR, { recursive: true, force: true });
+	mkdirSync(SANDBOX_DIR, { recursive: true });
+	const port = await portFor(Number(process.env.SANDBOX_PORT ?? 5678));
+	const workflows = WORKFLOW_FILES.map(loadWorkflow);
+	const [subscriptions, rss, gazetteFlow, cms] = workflows;
+	const sim = await startSimulator({
+		port: 0,
+		callbackUrl: `http://127.0.0.1:${port}/webhook/${triggerWebhookPath(subscriptions)}`,
+		statuses: { auto: true, delayMs: 500 },
+	});
+	const news = await startFeedServer('/aktuelles/rss.xml');
+	const gazette = await startFeedServer('/amtsblatt/feed.xml');
+	// One old item each: the feeds look real, and nothing is sent for them.
+	news.items.push({
+		guid: 'welcome',
+		title: 'Willkommen beim WhatsApp-Dienst der Gemeinde',
+		link: 'https://musterdorf.example/aktuelles/whatsapp',
+		pubDate: new Date(Date.now() - 86_400_000),
+	});
+	gazette.items.push({
+		guid: 'amtsblatt-old',
+		title: 'Amtsblatt Musterkreis Nr. 47: Satzung der Gemeinde Musterdorf',
+		link: 'https://amtsblatt.example/musterkreis/2026/47/1',
+		pubDate: new Date(Date.now() - 86_400_000),
+	});
+	pointFeedAt(rss, 'News Feed', news.url);
+	pointFeedAt(gazetteFlow, 'Gazette Feed', gazette.url);
+	const mail = await startMailSink(printMail);
+	const cmsHeader = { name: 'X-Civic-Key', value: randomBytes(12).toString('hex') };
+	const credentials = localCredentials(workflows, {
+		simulator: {
+			baseUrl: sim.baseUrl,
+			accessToken: sim.config.accessToken,
+			phoneNumberId: sim.config.phoneNumberId,
+			wabaId: sim.config.wabaId,
+			appSecret: sim.config.appSecret,
+		},
+		consentStorePath: join(SANDBOX_DIR, 'consent-store.sqlite'),
+		dataProtectionKey: randomBytes(32).toString('base64'),
+		cmsHeader,
+		smtp: { host: '127.0.0.1', port: mail.port },
+	});
+
+	// Ctrl-C may come while n8n is still starting: stop whatever is running by then.
+	const running: { n8n?: N8nInstance } = {};
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping the sandbox …');
+		await running.n8n?.stop();
+		await Promise.all([sim.stop(), news.stop(), gazette.stop(), mail.stop()]);
+		rmSync(SANDBOX_STATE, { force: true });
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stop());
+	process.on('SIGTERM', () => void stop());
+
+	const n8n = await startN8n({
+		port,
+		userFolder: join(SANDBOX_DIR, 'n8n'),
+		credentials,
+		workflows,
+		waitForWebhooks: [
+			{ path: triggerWebhookPath(subscriptions), method: 'POST' },
+			{ path: cmsWebhookPath(cms), method: 'POST' },
+		],
+		log: (line) => console.log(`[n8n] ${line}`),
+	});
+	running.n8n = n8n;
+	await n8n.setupOwner(SANDBOX_OWNER);
+	const state: SandboxState = {
+		n8nUrl: n8n.baseUrl,
+		simulatorUrl: sim.baseUrl,
+		newsFeedUrl: news.url,
+		cmsUrl: n8n.webhookUrl(cmsWebhookPath(cms)),
+		cmsHeader,
+	};
+	writeFileSync(SANDBOX_STATE, JSON.stringify(state, null, 2));
+	console.log(`
+────────────────────────────────────────────────────────────────────────
+ Sandbox ready. Nothing leaves this machine: Meta is simulated.
+
+ n8n editor:   ${n8n.baseUrl}
+               log in as ${SANDBOX_OWNER.email} / ${SANDBOX_OWNER.password}
+ Workflows:    the four from workflows/, published (see the sticky notes)
+
+ Play a citizen (in a second terminal):
+   npm run citizen -- start 4915112345678          subscribe ("Start")
+   npm run citizen -- say 4915112345678 "Hallo"    a question: a staff mail appears here
+   npm run citizen -- inbox 4915112345678          what this citizen received
+   npm run citizen -- stop 4915112345678           unsubscribe ("Stop")
+ Announce:
+   npm run citizen -- news "Straßensperre Hauptstraße"   new item in the news feed (sent within a minute)
+   curl -X POST ${state.cmsUrl} \\
+     -H '${cmsHeader.name}: ${cmsHeader.value}' -H 'content-type: application/json' \\
+     -d '{"title":"Wasserabschaltung","link":"https://musterdorf.example/wasser"}'
+
+ Simulator:    ${sim.baseUrl}/_sim/messages   (all messages "sent to WhatsApp")
+ Ctrl-C stops everything (the sandbox starts fresh each time).
+────────────────────────────────────────────────────────────────────────`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});

@@ -1,0 +1,23 @@
+/** Where a running sandbox tells `npm run citizen` how to reach it. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { cacheRoot } from '../n8n/install';
+
+export const SANDBOX_DIR = join(cacheRoot(), 'sandbox');
+export const SANDBOX_STATE = join(SANDBOX_DIR, 'state.json');
+
+export interface SandboxState {
+	n8nUrl: string;
+	simulatorUrl: string;
+	newsFeedUrl: string;
+	cmsUrl: string;
+	cmsHeader: { name: string; value: string };
+}
+
+export function readSandboxState(): SandboxState {
+	if (!existsSync(SANDBOX_STATE)) {
+		throw new Error('No sandbox is running: start one with `npm run sandbox` in another terminal');
+	}
+	return JSON.parse(readFileSync(SANDBOX_STATE, 'utf8')) as SandboxState;
+}
