@@ -57,7 +57,12 @@ function addItemFromRequest(req: IncomingMessage, res: ServerResponse, items: Fe
 			const body = JSON.parse(raw) as { title?: string; link?: string; guid?: string };
 			if (!body.title) throw new Error('Send {"title": "…", "link": "…"}');
 			const n = items.length + 1;
-			const link = body.link || `https://musterdorf.example/aktuelles/${Date.now()}`;
+			const slug = body.title
+				.toLowerCase()
+				.normalize('NFKD')
+				.replace(/[^a-z0-9]+/g, '-')
+				.replace(/^-|-$/g, '');
+			const link = body.link || `https://musterdorf.example/aktuelles/${slug}`;
 			// Dated a minute ahead: the RSS Feed Trigger emits items newer than the newest it saw.
 			const item = { guid: body.guid || link, title: body.title, link, pubDate: new Date(Date.now() + 60_000 * n) };
 			items.push(item);
