@@ -149,4 +149,25 @@ describe('sender engine: each error class', () => {
 		});
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
 	});
+
+	it('a subscriber known only by user ID is counted, not sent, and not claimed', async () => {
+		rig = await startRig();
+		const phones = await seedSubscribers(rig.store, 3);
+		await rig.store.subscribe({
+			identity: { userId: 'DE.1234567890abcdef' },
+			language: 'de',
+			source: 'whatsapp',
+			textVersion: 'v1',
+		});
+		const summary = await sendBroadcast(
+			rig.store,
+			rig.client,
+			{ key: 'u', message: ANNOUNCEMENT },
+			FAST,
+		);
+		expect(summary).toMatchObject({ sent: 3, failed: 1, failedByReason: { no_phone_number: 1 } });
+		expect(rig.sim.counters().requests).toBe(3);
+		expect(await rig.store.broadcastReport('u')).toMatchObject({ recipients: 3, accepted: 3 });
+		expect(countsByPhone(rig.sim, phones)).toEqual([1, 1, 1]);
+	});
 });
