@@ -17,6 +17,7 @@ interface ChildConfig {
 	key: string;
 	policy: DeliveryPolicy;
 	maxInFlight: number;
+	leaseMs: number;
 }
 
 async function main(): Promise<void> {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
 			maxInFlight: config.maxInFlight,
 			policy: config.policy,
 			pageSize: 50,
+			leaseMs: config.leaseMs,
 		},
 	);
 	client.close();

@@ -9,6 +9,8 @@ const CHILD = path.resolve(__dirname, 'broadcast-child.ts');
 const SUBSCRIBERS = 400;
 const IN_FLIGHT = 8;
 const KILLS = 4;
+/** A killed sender's lease must run out before the broadcast can resume: keep it short here. */
+const LEASE_MS = 200;
 
 function startChild(
 	rig: Rig,
@@ -22,6 +24,7 @@ function startChild(
 		key: `crash-${policy}`,
 		policy,
 		maxInFlight: IN_FLIGHT,
+		leaseMs: LEASE_MS,
 	};
 	// Node itself with tsx as a loader: the `tsx` command would fork a grandchild that SIGKILL misses.
 	const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], {
@@ -51,6 +54,7 @@ async function crashAndResume(rig: Rig, policy: DeliveryPolicy): Promise<number>
 		run.child.kill('SIGKILL');
 		await run.exited;
 		kills += 1;
+		await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 50));
 	}
 	const last = startChild(rig, policy);
 	const code = await last.exited;

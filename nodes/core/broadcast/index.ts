@@ -12,3 +12,4 @@ export { TokenBucket, type TokenBucketOptions } from './token-bucket';
 export { systemClock, type Clock } from './clock';
 export { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE, type SendOptions } from './options';
 export { backoffDelay, type BackoffOptions } from './backoff';
+export { BroadcastBusyError } from './lease';

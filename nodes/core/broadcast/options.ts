@@ -20,6 +20,11 @@ export interface SendOptions {
 	unreachableAfter?: number;
 	/** Abort after this many recipients in a row ran out of retries. */
 	errorBudget?: number;
+	/**
+	 * How long the sending lease lasts without renewal (renewed every third of it while sending).
+	 * After a crash, the same broadcast can resume once it has run out.
+	 */
+	leaseMs?: number;
 	/** Cooperative stop: sends in flight finish and are recorded; nothing new starts. */
 	signal?: AbortSignal;
 	clock?: Clock;
@@ -43,6 +48,7 @@ export function resolveSendOptions(options: SendOptions): ResolvedSendOptions {
 		policy: options.policy ?? 'at-least-once',
 		unreachableAfter: options.unreachableAfter ?? 12,
 		errorBudget: options.errorBudget ?? 20,
+		leaseMs: options.leaseMs ?? 60_000,
 		signal: options.signal,
 		clock: options.clock ?? systemClock,
 		random: options.random ?? Math.random,
@@ -50,6 +56,7 @@ export function resolveSendOptions(options: SendOptions): ResolvedSendOptions {
 	positiveInteger('in-flight limit', resolved.maxInFlight, 1000);
 	positiveInteger('page size', resolved.pageSize, 100_000);
 	positiveInteger('number of attempts', resolved.maxAttempts, 100);
+	positiveInteger('lease time', resolved.leaseMs, 3_600_000);
 	if (resolved.policy !== 'at-least-once' && resolved.policy !== 'at-most-once')
 		throw new ConfigError(
 			`Unknown delivery policy "${String(resolved.policy)}": use at-least-once or at-most-once`,

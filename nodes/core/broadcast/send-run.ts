@@ -236,7 +236,8 @@ export class SendRun {
 		this.stop.abort(error);
 	}
 
-	private fail(error: unknown): void {
+	/** Stops the run; `execute` then rejects with this error once sends in flight have settled. */
+	fail(error: unknown): void {
 		if (this.fatal === undefined) this.fatal = error;
 		this.stop.abort(error);
 	}

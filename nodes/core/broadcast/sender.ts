@@ -3,6 +3,7 @@ import { InputError } from '../errors';
 import type { ConsentStore, DeliveryLedger } from '../store/types';
 import { prepareMessage, type MessageSpec } from './message';
 import { resolveSendOptions, type SendOptions } from './options';
+import { Lease } from './lease';
 import { SendRun } from './send-run';
 
 export type BroadcastStore = DeliveryLedger & Pick<ConsentStore, 'countSubscribers'>;
@@ -54,10 +55,19 @@ export async function sendBroadcast(
 		);
 	const started = resolved.clock.now();
 	const broadcast = await store.openBroadcast({ key: request.key, title: request.title });
-	const recovered = await store.recoverInterrupted(broadcast.id, resolved.policy);
-	const before = await store.broadcastReport(request.key);
-	const run = new SendRun(store, api, broadcast.id, address, resolved);
-	await run.execute();
+	const lease = await Lease.take(store, broadcast.id, resolved.leaseMs, request.key);
+	let run: SendRun;
+	let recovered: number;
+	let before: Awaited<ReturnType<BroadcastStore['broadcastReport']>>;
+	try {
+		recovered = await store.recoverInterrupted(broadcast.id, resolved.policy);
+		before = await store.broadcastReport(request.key);
+		run = new SendRun(store, api, broadcast.id, address, resolved);
+		const current = run;
+		await lease.hold(current.execute(), (error) => current.fail(error));
+	} finally {
+		await lease.release();
+	}
 	const durationMs = Math.max(0, resolved.clock.now() - started);
 	const skippedAlreadySent = before?.recipients ?? 0;
 	const failed = Object.values(run.failedByReason).reduce((a, b) => a + b, 0);

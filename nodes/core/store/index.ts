@@ -38,6 +38,10 @@ class SqlStore extends SqlConsent implements Store {
 		this.ledger.recordOutcomes(id, outcomes);
 	recoverInterrupted: Store['recoverInterrupted'] = (id, policy) =>
 		this.ledger.recoverInterrupted(id, policy);
+	claimBroadcast: Store['claimBroadcast'] = (id, owner, until) =>
+		this.ledger.claimBroadcast(id, owner, until);
+	releaseBroadcast: Store['releaseBroadcast'] = (id, owner) =>
+		this.ledger.releaseBroadcast(id, owner);
 	recordStatus: Store['recordStatus'] = (update) => this.ledger.recordStatus(update);
 	broadcastReport: Store['broadcastReport'] = (key) => this.ledger.broadcastReport(key);
 	listBroadcasts: Store['listBroadcasts'] = (input) => this.ledger.listBroadcasts(input);

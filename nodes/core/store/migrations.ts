@@ -61,6 +61,19 @@ const MIGRATIONS: Migration[] = [
 		sqlite: [`CREATE TABLE key_check (id INTEGER PRIMARY KEY, check_cipher BLOB NOT NULL)`],
 		postgres: [`CREATE TABLE key_check (id INTEGER PRIMARY KEY, check_cipher BYTEA NOT NULL)`],
 	},
+	{
+		// A sending lease per broadcast: two executions of the same key must not send at once (the
+		// second one's crash recovery would otherwise settle the first one's sends in flight).
+		version: 3,
+		sqlite: [
+			`ALTER TABLE broadcasts ADD COLUMN lease_owner TEXT`,
+			`ALTER TABLE broadcasts ADD COLUMN lease_until BIGINT`,
+		],
+		postgres: [
+			`ALTER TABLE broadcasts ADD COLUMN lease_owner TEXT`,
+			`ALTER TABLE broadcasts ADD COLUMN lease_until BIGINT`,
+		],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -160,6 +160,23 @@ export class SqlLedger {
 		);
 	}
 
+	async claimBroadcast(broadcastId: number, owner: string, until: Date): Promise<boolean> {
+		const now = Date.now();
+		const changed = await this.db.run(
+			`UPDATE broadcasts SET lease_owner = $2, lease_until = $3
+			 WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $4)`,
+			[broadcastId, owner, until.getTime(), now],
+		);
+		return changed > 0;
+	}
+
+	async releaseBroadcast(broadcastId: number, owner: string): Promise<void> {
+		await this.db.run(
+			`UPDATE broadcasts SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2`,
+			[broadcastId, owner],
+		);
+	}
+
 	async recordStatus(update: StatusUpdate): Promise<'updated' | 'unchanged' | 'unknown_message'> {
 		const rank = STATUS_RANK[update.status];
 		const status = update.status === 'played' ? 'read' : update.status;

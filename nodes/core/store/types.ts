@@ -189,6 +189,13 @@ export interface DeliveryLedger {
 	 * at-most-once marks them `unknown` (never sent again). Returns how many were settled.
 	 */
 	recoverInterrupted(broadcastId: number, policy: DeliveryPolicy): Promise<number>;
+	/**
+	 * Takes (or renews) the sending lease of a broadcast until `until`; false while another owner
+	 * holds an unexpired lease. A crashed owner's lease simply runs out.
+	 */
+	claimBroadcast(broadcastId: number, owner: string, until: Date): Promise<boolean>;
+	/** Gives the lease up if `owner` holds it. */
+	releaseBroadcast(broadcastId: number, owner: string): Promise<void>;
 	/** Applies a status webhook; idempotent and order-safe (`read` implies `delivered`; no step back). */
 	recordStatus(update: StatusUpdate): Promise<'updated' | 'unchanged' | 'unknown_message'>;
 	broadcastReport(key: string): Promise<BroadcastReport | undefined>;
