@@ -70,19 +70,21 @@ export class SqlLedger {
 	}
 
 	async markSending(broadcastId: number, subscriberIds: number[]): Promise<void> {
+		// Joined with subscribers: someone who left since the page was read gets no row (withdrawal
+		// must leave nothing of theirs behind).
 		if (subscriberIds.length === 0) return;
 		const now = Date.now();
 		await this.db.transaction(async (tx) => {
 			if (tx.dialect === 'postgres') {
 				await tx.run(
-					`INSERT INTO deliveries (broadcast_id, subscriber_id, state, updated_at) SELECT $1, id, 'sending', $3 FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING`,
+					`INSERT INTO deliveries (broadcast_id, subscriber_id, state, updated_at) SELECT $1, s.id, 'sending', $3 FROM unnest($2::bigint[]) AS v(id) JOIN subscribers s ON s.id = v.id ON CONFLICT DO NOTHING`,
 					[broadcastId, subscriberIds, now],
 				);
 				return;
 			}
 			for (const id of subscriberIds) {
 				await tx.run(
-					`INSERT INTO deliveries (broadcast_id, subscriber_id, state, updated_at) VALUES ($1, $2, 'sending', $3) ON CONFLICT DO NOTHING`,
+					`INSERT INTO deliveries (broadcast_id, subscriber_id, state, updated_at) SELECT $1, id, 'sending', $3 FROM subscribers WHERE id = $2 ON CONFLICT DO NOTHING`,
 					[broadcastId, id, now],
 				);
 			}
