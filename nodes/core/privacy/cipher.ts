@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 import { DecryptionError } from '../errors';
+import { secretKey } from './key-object';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -12,7 +13,7 @@ const TAG_BYTES = 16;
  */
 export function encrypt(key: Buffer, plaintext: string, associatedData: string): Buffer {
 	const iv = randomBytes(IV_BYTES);
-	const cipher = createCipheriv('aes-256-gcm', key, iv);
+	const cipher = createCipheriv('aes-256-gcm', secretKey(key), iv);
 	cipher.setAAD(Buffer.from(associatedData));
 	const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
 	return Buffer.concat([iv, body, cipher.getAuthTag()]);
@@ -26,7 +27,7 @@ export function decrypt(key: Buffer, sealed: Buffer, associatedData: string): st
 	const tag = sealed.subarray(sealed.length - TAG_BYTES);
 	const body = sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES);
 	try {
-		const decipher = createDecipheriv('aes-256-gcm', key, iv);
+		const decipher = createDecipheriv('aes-256-gcm', secretKey(key), iv);
 		decipher.setAAD(Buffer.from(associatedData));
 		decipher.setAuthTag(tag);
 		return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');

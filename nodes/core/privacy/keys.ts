@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 
 import { ConfigError } from '../errors';
+import { secretKey } from './key-object';
 
 /** Independent 256-bit keys derived from the credential's one data-protection key. */
 export interface PrivacyKeys {
@@ -45,5 +46,7 @@ export function blindIndex(
 	kind: 'phone' | 'user' | 'message' | 'event',
 	value: string,
 ): string {
-	return createHmac('sha256', keys.blindIndex).update(`${kind}:${value}`).digest('base64url');
+	return createHmac('sha256', secretKey(keys.blindIndex))
+		.update(`${kind}:${value}`)
+		.digest('base64url');
 }
