@@ -73,7 +73,27 @@ function addItemFromRequest(req: IncomingMessage, res: ServerResponse, items: Fe
 	});
 }
 
-export async function startFeedServer(path = '/aktuelles/rss.xml', port = 0): Promise<FeedServer> {
+/** A gazette's listing page, for gazettes without a feed (the workflow's Extract Entries node). */
+export function renderListing(items: readonly FeedItem[]): string {
+	const entries = items
+		.map((item) => `      <li><span class="date">${item.pubDate.toISOString().slice(0, 10)}</span>
+        <a class="gazette-entry" href="${escapeXml(new URL(item.link).pathname)}">${escapeXml(item.title)}</a></li>`)
+		.join('\n');
+	return `<!doctype html>
+<html lang="de"><head><meta charset="utf-8"><title>Amtsblatt Musterkreis</title></head>
+<body><h1>Amtsblatt Musterkreis</h1>
+    <ul class="gazette">
+${entries}
+    </ul>
+</body></html>
+`;
+}
+
+export async function startFeedServer(
+	path = '/aktuelles/rss.xml',
+	port = 0,
+	format: 'rss' | 'listing' = 'rss',
+): Promise<FeedServer> {
 	const items: FeedItem[] = [];
 	let requests = 0;
 	const server: Server = createServer((req, res) => {
@@ -86,6 +106,11 @@ export async function startFeedServer(path = '/aktuelles/rss.xml', port = 0): Pr
 			return;
 		}
 		requests += 1;
+		if (format === 'listing') {
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+			res.end(renderListing(items));
+			return;
+		}
 		res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
 		res.end(renderRss(items));
 	});

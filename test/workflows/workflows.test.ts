@@ -30,6 +30,7 @@ const BASE_NODES: Record<string, number[]> = {
 	'n8n-nodes-base.httpRequest': [4, 4.1, 4.2, 4.3, 4.4, 4.5],
 	'n8n-nodes-base.html': [1, 1.1, 1.2],
 	'n8n-nodes-base.splitOut': [1],
+	'n8n-nodes-base.removeDuplicates': [1, 1.1, 2],
 	'n8n-nodes-base.filter': [2, 2.1, 2.2, 2.3],
 	'n8n-nodes-base.if': [2, 2.1, 2.2, 2.3],
 	'n8n-nodes-base.set': [3.3, 3.4, 3.5],

@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { freePort, startN8n, type N8nInstance } from '../../../scripts/n8n/instance';
 import {
 	cmsWebhookPath,
+	findNode,
 	loadWorkflow,
 	localCredentials,
 	pointFeedAt,
 	triggerWebhookPath,
 	WORKFLOW_FILES,
+	type ExportedWorkflow,
 } from '../../../scripts/n8n/workflows';
 import { startSimulator, type Simulator } from '../../../simulator';
 import { startFeedServer, type FeedServer } from '../../../scripts/n8n/feed-server';
@@ -25,6 +27,8 @@ export interface E2eEnvironment {
 	sim: Simulator;
 	news: FeedServer;
 	gazette: FeedServer;
+	/** A gazette listing page (no feed), read by a copy of the gazette workflow's second branch. */
+	listing: FeedServer;
 	/** The staff mailbox: n8n's send-and-wait e-mails land here over real SMTP. */
 	mail: MailSink;
 	n8n: N8nInstance;
@@ -38,7 +42,7 @@ export interface E2eEnvironment {
 export async function startEnvironment(): Promise<E2eEnvironment> {
 	const work = mkdtempSync(join(tmpdir(), 'civic-e2e-'));
 	const port = await freePort();
-	const workflows = WORKFLOW_FILES.map(loadWorkflow);
+	const workflows: ExportedWorkflow[] = WORKFLOW_FILES.map(loadWorkflow);
 	const [subscriptions, rss, gazetteFlow, cms] = workflows;
 	const callbackUrl = `http://127.0.0.1:${port}/webhook/${triggerWebhookPath(subscriptions)}`;
 	// Statuses come back on their own, as from Meta, so Record Status runs too.
@@ -47,6 +51,8 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 	const gazette = await startFeedServer('/amtsblatt/feed.xml');
 	pointFeedAt(rss, 'News Feed', news.url);
 	pointFeedAt(gazetteFlow, 'Gazette Feed', gazette.url);
+	const listing = await startFeedServer('/amtsblatt/musterkreis/', 0, 'listing');
+	workflows.push(listingPageVariant(gazetteFlow, listing.url));
 	const mail = await startMailSink(() => undefined);
 
 	const consentStorePath = join(work, 'consent-store.sqlite');
@@ -79,13 +85,14 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 			log: (line) => process.stdout.write(`[n8n] ${line}\n`),
 		});
 	} catch (error) {
-		await Promise.all([sim.stop(), news.stop(), gazette.stop(), mail.stop()]);
+		await Promise.all([sim.stop(), news.stop(), gazette.stop(), listing.stop(), mail.stop()]);
 		throw error;
 	}
 	return {
 		sim,
 		news,
 		gazette,
+		listing,
 		mail,
 		n8n,
 		consentStorePath,
@@ -94,10 +101,26 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 		cmsHeader,
 		stop: async () => {
 			await n8n.stop();
-			await Promise.all([sim.stop(), news.stop(), gazette.stop(), mail.stop()]);
+			await Promise.all([sim.stop(), news.stop(), gazette.stop(), listing.stop(), mail.stop()]);
 			if (!process.env.CIVIC_E2E_KEEP) rmSync(work, { recursive: true, force: true });
 		},
 	};
+}
+
+/**
+ * The gazette workflow as an admin switches it to its listing-page branch: feed trigger
+ * disabled, schedule enabled. It runs every 10 s instead of every hour, so the test need not wait.
+ */
+function listingPageVariant(gazetteFlow: ExportedWorkflow, url: string): ExportedWorkflow {
+	const variant = structuredClone(gazetteFlow);
+	variant.id = 'civicGazetteListingE2e';
+	variant.name = `${gazetteFlow.name} (listing page)`;
+	findNode(variant, 'Gazette Feed').disabled = true;
+	const schedule = findNode(variant, 'Every Hour');
+	delete schedule.disabled;
+	schedule.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 10 }] };
+	findNode(variant, 'Gazette Listing Page').parameters.url = url;
+	return variant;
 }
 
 /** Waits until `check` returns a value (not undefined); the limit only ends a hung run. */
