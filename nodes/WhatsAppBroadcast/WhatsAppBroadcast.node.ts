@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { consentStoreDbTest } from '../shared/consent-store-credential-test';
 import { operationProperties, router } from './actions/router';
 
 const needsApi = { show: { operation: ['sendAnnouncement', 'reply'] } };
@@ -31,7 +32,7 @@ export class WhatsAppBroadcast implements INodeType {
 			{ name: 'whatsAppBroadcastApi', required: true, displayOptions: needsApi },
 			// `consentStoreDb` names a database credential (public interface), not an API.
 			// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
-			{ name: 'consentStoreDb', required: true },
+			{ name: 'consentStoreDb', required: true, testedBy: 'consentStoreDbTest' },
 		],
 		properties: [
 			{
@@ -70,6 +71,8 @@ export class WhatsAppBroadcast implements INodeType {
 			...operationProperties,
 		],
 	};
+
+	methods = { credentialTest: { consentStoreDbTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return router.call(this);
