@@ -36,7 +36,9 @@ function show(message: SimMessage): void {
 
 function checkNumber(number: string | undefined): string {
 	if (!number || !/^\d{8,15}$/.test(number)) {
-		throw new Error(`"${number ?? ''}" is not a number in international format without + (e.g. 4915112345678)`);
+		throw new Error(
+			`"${number ?? ''}" is not a number in international format without + (e.g. 4915112345678)`,
+		);
 	}
 	return number;
 }
@@ -49,7 +51,9 @@ async function say(state: SandboxState, number: string, text: string): Promise<v
 		body: JSON.stringify({ from: number, text }),
 	});
 	const answer = (await response.json()) as { delivery?: { status: number | string } };
-	console.log(`${number} → "${text}" (webhook answered ${answer.delivery?.status ?? response.status})`);
+	console.log(
+		`${number} → "${text}" (webhook answered ${answer.delivery?.status ?? response.status})`,
+	);
 	// Replies come from the workflow within a second or two; a question waits for staff.
 	for (let i = 0; i < 20; i++) {
 		await new Promise((r) => setTimeout(r, 250));
@@ -60,7 +64,9 @@ async function say(state: SandboxState, number: string, text: string): Promise<v
 			return;
 		}
 	}
-	console.log('No reply yet (a question waits for staff: see the sandbox terminal). Check later with `inbox`.');
+	console.log(
+		'No reply yet (a question waits for staff: see the sandbox terminal). Check later with `inbox`.',
+	);
 }
 
 async function main(): Promise<void> {
@@ -79,7 +85,8 @@ async function main(): Promise<void> {
 			return say(state, checkNumber(rest[0]), 'Info');
 		case 'say': {
 			const text = rest.slice(1).join(' ');
-			if (!text) throw new Error('What should the citizen say? npm run citizen -- say <number> "text"');
+			if (!text)
+				throw new Error('What should the citizen say? npm run citizen -- say <number> "text"');
 			return say(state, checkNumber(rest[0]), text);
 		}
 		case 'inbox': {
@@ -90,14 +97,17 @@ async function main(): Promise<void> {
 		}
 		case 'news': {
 			const title = rest.join(' ');
-			if (!title) throw new Error('Give the news item a title: npm run citizen -- news "Straßensperre"');
+			if (!title)
+				throw new Error('Give the news item a title: npm run citizen -- news "Straßensperre"');
 			const feed = new URL(state.newsFeedUrl);
 			const response = await fetch(`${feed.origin}/_feed/items`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ title }),
 			});
-			console.log(`News item added (${response.status}); the News Feed workflow picks it up within a minute.`);
+			console.log(
+				`News item added (${response.status}); the News Feed workflow picks it up within a minute.`,
+			);
 			return;
 		}
 		default:

@@ -64,11 +64,18 @@ function addItemFromRequest(req: IncomingMessage, res: ServerResponse, items: Fe
 				.replace(/^-|-$/g, '');
 			const link = body.link || `https://musterdorf.example/aktuelles/${slug}`;
 			// Dated a minute ahead: the RSS Feed Trigger emits items newer than the newest it saw.
-			const item = { guid: body.guid || link, title: body.title, link, pubDate: new Date(Date.now() + 60_000 * n) };
+			const item = {
+				guid: body.guid || link,
+				title: body.title,
+				link,
+				pubDate: new Date(Date.now() + 60_000 * n),
+			};
 			items.push(item);
 			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(item));
 		} catch (error) {
-			res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
+			res
+				.writeHead(400, { 'content-type': 'application/json' })
+				.end(JSON.stringify({ error: String(error) }));
 		}
 	});
 }
@@ -76,8 +83,10 @@ function addItemFromRequest(req: IncomingMessage, res: ServerResponse, items: Fe
 /** A gazette's listing page, for gazettes without a feed (the workflow's Extract Entries node). */
 export function renderListing(items: readonly FeedItem[]): string {
 	const entries = items
-		.map((item) => `      <li><span class="date">${item.pubDate.toISOString().slice(0, 10)}</span>
-        <a class="gazette-entry" href="${escapeXml(new URL(item.link).pathname)}">${escapeXml(item.title)}</a></li>`)
+		.map(
+			(item) => `      <li><span class="date">${item.pubDate.toISOString().slice(0, 10)}</span>
+        <a class="gazette-entry" href="${escapeXml(new URL(item.link).pathname)}">${escapeXml(item.title)}</a></li>`,
+		)
 		.join('\n');
 	return `<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>Amtsblatt Musterkreis</title></head>

@@ -8,7 +8,15 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -61,7 +69,13 @@ export function isInstalled(dir = n8nInstallDir()): boolean {
 
 type Log = (line: string) => void;
 
-function run(cmd: string, args: string[], cwd: string, log: Log, env: NodeJS.ProcessEnv = {}): Promise<void> {
+function run(
+	cmd: string,
+	args: string[],
+	cwd: string,
+	log: Log,
+	env: NodeJS.ProcessEnv = {},
+): Promise<void> {
 	return new Promise((resolvePromise, reject) => {
 		log(`$ ${cmd} ${args.join(' ')}   (in ${cwd})`);
 		const child = spawn(cmd, args, {
@@ -106,7 +120,9 @@ async function nodeHeadersDir(log: Log): Promise<string> {
 	}
 	const target = join(cacheRoot(), `${pkg}-${process.versions.node}`);
 	if (hasHeadersFor(target)) return target;
-	log(`Node ${process.versions.node} headers not found locally; fetching ${pkg}@${process.versions.node} from the npm registry`);
+	log(
+		`Node ${process.versions.node} headers not found locally; fetching ${pkg}@${process.versions.node} from the npm registry`,
+	);
 	const tmp = `${target}.partial-${process.pid}`;
 	rmSync(tmp, { recursive: true, force: true });
 	mkdirSync(tmp, { recursive: true });
@@ -117,7 +133,8 @@ async function nodeHeadersDir(log: Log): Promise<string> {
 	rmSync(join(tmp, tarball));
 	rmSync(target, { recursive: true, force: true });
 	renameSync(tmp, target);
-	if (!hasHeadersFor(target)) throw new Error(`${target} holds no headers for Node ${process.versions.node}`);
+	if (!hasHeadersFor(target))
+		throw new Error(`${target} holds no headers for Node ${process.versions.node}`);
 	return target;
 }
 
@@ -136,11 +153,15 @@ function hasHeadersFor(dir: string): boolean {
  * every run: a finished install is detected by a marker file written last. Installs into a
  * temporary sibling and renames it, so an interrupted install never looks finished.
  */
-export async function ensureN8n(log: Log = (l) => console.log(`[n8n-install] ${l}`)): Promise<string> {
+export async function ensureN8n(
+	log: Log = (l) => console.log(`[n8n-install] ${l}`),
+): Promise<string> {
 	const dir = n8nInstallDir();
 	if (isInstalled(dir)) return dir;
 	if (NODE_MAJOR !== '24') {
-		throw new Error(`n8n ${N8N_VERSION} needs Node 24; this is ${process.version}. Put node_modules/.bin first on PATH.`);
+		throw new Error(
+			`n8n ${N8N_VERSION} needs Node 24; this is ${process.version}. Put node_modules/.bin first on PATH.`,
+		);
 	}
 	mkdirSync(cacheRoot(), { recursive: true });
 	const started = Date.now();
@@ -150,8 +171,15 @@ export async function ensureN8n(log: Log = (l) => console.log(`[n8n-install] ${l
 	mkdirSync(work, { recursive: true });
 	writeFileSync(join(work, 'package.json'), JSON.stringify(installManifest, null, 2));
 	// Install scripts stay off: one optional Kafka client's native build fails offline.
-	await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], work, log);
-	log(`npm install done after ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 for Node ${process.versions.node}`);
+	await run(
+		'npm',
+		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+		work,
+		log,
+	);
+	log(
+		`npm install done after ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 for Node ${process.versions.node}`,
+	);
 	const headers = await nodeHeadersDir(log);
 	// The rebuild must use THIS node (24) and its headers, not a nodedir from ~/.npmrc.
 	await run('npm', ['rebuild', 'sqlite3', `--nodedir=${headers}`], work, log, {

@@ -84,8 +84,12 @@ async function setupOwner(baseUrl: string, owner: OwnerAccount): Promise<string>
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(owner),
 	});
-	if (!response.ok) throw new Error(`owner setup answered ${response.status}: ${await response.text()}`);
-	const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+	if (!response.ok)
+		throw new Error(`owner setup answered ${response.status}: ${await response.text()}`);
+	const cookie = response.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
 	if (!cookie) throw new Error('owner setup returned no session cookie');
 	return cookie;
 }
@@ -111,7 +115,11 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-function n8nEnv(userFolder: string, port: number, extra: Record<string, string>): NodeJS.ProcessEnv {
+function n8nEnv(
+	userFolder: string,
+	port: number,
+	extra: Record<string, string>,
+): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		// Node 24 first: n8n 2.x refuses older Node, and sqlite3 was built for this one.
@@ -168,10 +176,17 @@ async function sleep(ms: number): Promise<void> {
 	await new Promise((r) => setTimeout(r, ms));
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess, logFile: string, limitMs: number): Promise<void> {
+async function waitFor(
+	what: string,
+	check: () => Promise<boolean>,
+	child: ChildProcess,
+	logFile: string,
+	limitMs: number,
+): Promise<void> {
 	const deadline = Date.now() + limitMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n exited (${child.exitCode}) while waiting for ${what}; see ${logFile}`);
+		if (child.exitCode !== null)
+			throw new Error(`n8n exited (${child.exitCode}) while waiting for ${what}; see ${logFile}`);
 		if (await check().catch(() => false)) return;
 		await sleep(500);
 	}
@@ -212,7 +227,8 @@ async function prepareDatabase(
 	// publish:workflow can log an error and still exit 0: check what is really active.
 	const active = parseWorkflowList(await cli(['list:workflow', '--active=true']));
 	const inactive = workflows.filter((w) => !active.has(w.name)).map((w) => w.name);
-	if (inactive.length > 0) throw new Error(`Not published after publish:workflow: ${inactive.join(', ')}`);
+	if (inactive.length > 0)
+		throw new Error(`Not published after publish:workflow: ${inactive.join(', ')}`);
 }
 
 /** `n8n list:workflow` prints `id|name` per line. */
@@ -269,11 +285,17 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		await waitFor('/healthz/readiness', ready, child, logFile, 120_000);
 		// Published workflows are activated in the background after /healthz answers.
 		for (const { path, method } of options.waitForWebhooks ?? []) {
-			await waitFor(`webhook ${method} ${path}`, async () => {
-				const response = await fetch(webhookUrl(path), { method });
-				await response.arrayBuffer();
-				return response.status !== 404;
-			}, child, logFile, 120_000);
+			await waitFor(
+				`webhook ${method} ${path}`,
+				async () => {
+					const response = await fetch(webhookUrl(path), { method });
+					await response.arrayBuffer();
+					return response.status !== 404;
+				},
+				child,
+				logFile,
+				120_000,
+			);
 		}
 	} catch (error) {
 		await stop();

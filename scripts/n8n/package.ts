@@ -51,7 +51,11 @@ export function installPackageInto(userFolder: string, tarball: string): string 
 	// n8n's installer keeps a package.json listing what it installed; mirror it.
 	writeFileSync(
 		join(nodesDir, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: version } }, null, 2),
+		JSON.stringify(
+			{ name: 'installed-nodes', private: true, dependencies: { [name]: version } },
+			null,
+			2,
+		),
 	);
 	return target;
 }

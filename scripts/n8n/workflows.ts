@@ -34,7 +34,9 @@ export interface ExportedWorkflow extends WorkflowImport {
 }
 
 export function loadWorkflow(file: WorkflowFile): ExportedWorkflow {
-	return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'workflows', file), 'utf8')) as ExportedWorkflow;
+	return JSON.parse(
+		readFileSync(join(PACKAGE_ROOT, 'workflows', file), 'utf8'),
+	) as ExportedWorkflow;
 }
 
 export function findNode(workflow: ExportedWorkflow, name: string): WorkflowNode {
@@ -46,7 +48,8 @@ export function findNode(workflow: ExportedWorkflow, name: string): WorkflowNode
 /** Production webhook path of a node with a webhookId (trigger: `<webhookId>/whatsapp`). */
 export function triggerWebhookPath(workflow: ExportedWorkflow): string {
 	const trigger = workflow.nodes.find((n) => n.type.endsWith('.whatsAppBroadcastTrigger'));
-	if (!trigger?.webhookId) throw new Error(`Workflow "${workflow.name}" has no trigger with a webhookId`);
+	if (!trigger?.webhookId)
+		throw new Error(`Workflow "${workflow.name}" has no trigger with a webhookId`);
 	return `${trigger.webhookId}/whatsapp`;
 }
 
@@ -55,17 +58,26 @@ export function cmsWebhookPath(workflow: ExportedWorkflow): string {
 }
 
 /** Every credential reference (by type) in the given workflows, deduplicated by id. */
-export function credentialRefs(workflows: ExportedWorkflow[]): Map<string, { id: string; name: string; type: string }> {
+export function credentialRefs(
+	workflows: ExportedWorkflow[],
+): Map<string, { id: string; name: string; type: string }> {
 	const refs = new Map<string, { id: string; name: string; type: string }>();
 	for (const workflow of workflows)
 		for (const node of workflow.nodes)
-			for (const [type, ref] of Object.entries(node.credentials ?? {})) refs.set(ref.id, { ...ref, type });
+			for (const [type, ref] of Object.entries(node.credentials ?? {}))
+				refs.set(ref.id, { ...ref, type });
 	return refs;
 }
 
 export interface LocalSetup {
 	/** The simulator's base URL, access token, phone number ID, WABA ID and app secret. */
-	simulator: { baseUrl: string; accessToken: string; phoneNumberId: string; wabaId: string; appSecret: string };
+	simulator: {
+		baseUrl: string;
+		accessToken: string;
+		phoneNumberId: string;
+		wabaId: string;
+		appSecret: string;
+	};
 	consentStorePath: string;
 	dataProtectionKey: string;
 	cmsHeader: { name: string; value: string };
@@ -73,7 +85,10 @@ export interface LocalSetup {
 }
 
 /** Credentials with the ids and names the workflows reference, pointing at the local setup. */
-export function localCredentials(workflows: ExportedWorkflow[], setup: LocalSetup): CredentialImport[] {
+export function localCredentials(
+	workflows: ExportedWorkflow[],
+	setup: LocalSetup,
+): CredentialImport[] {
 	const data: Record<string, Record<string, unknown>> = {
 		whatsAppBroadcastApi: {
 			accessToken: setup.simulator.accessToken,

@@ -104,7 +104,10 @@ function session(socket: Socket, onMail: (mail: ReceivedMail) => void): void {
 	socket.on('error', () => socket.destroy());
 }
 
-export async function startMailSink(onMail: (mail: ReceivedMail) => void, port = 0): Promise<MailSink> {
+export async function startMailSink(
+	onMail: (mail: ReceivedMail) => void,
+	port = 0,
+): Promise<MailSink> {
 	const mails: ReceivedMail[] = [];
 	const server: Server = createServer((socket) =>
 		session(socket, (mail) => {

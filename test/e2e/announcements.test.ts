@@ -6,7 +6,14 @@
  */
 import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
 import { openStore, type Store } from '../../nodes/core/store';
-import { signBody } from '../../simulator';
+import {
+	buildContact,
+	buildEnvelope,
+	buildInboundMessage,
+	buildMessagesChange,
+	serializeLikeMeta,
+	signBody,
+} from '../../simulator';
 import { findPhoneLeaks } from '../support/privacy';
 import {
 	eventually,
@@ -55,8 +62,15 @@ describe('exported workflows in a real n8n', () => {
 	async function postCms(body: unknown, key: string | null = env.cmsHeader.value) {
 		const headers: Record<string, string> = { 'content-type': 'application/json' };
 		if (key !== null) headers[env.cmsHeader.name.toLowerCase()] = key;
-		const response = await fetch(env.cmsUrl, { method: 'POST', headers, body: JSON.stringify(body) });
-		return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, unknown> | null };
+		const response = await fetch(env.cmsUrl, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify(body),
+		});
+		return {
+			status: response.status,
+			body: (await response.json().catch(() => null)) as Record<string, unknown> | null,
+		};
 	}
 
 	it('"Start" subscribes the citizen and the simulator records a confirmation', async () => {
@@ -200,7 +214,9 @@ describe('exported workflows in a real n8n', () => {
 		// The mail can arrive a moment before the execution has finished going to sleep (409 till then).
 		const form = await eventually('the answer form', async () => {
 			const response = await fetch(link as string);
-			return response.status === 409 ? undefined : { status: response.status, html: await response.text() };
+			return response.status === 409
+				? undefined
+				: { status: response.status, html: await response.text() };
 		});
 		expect(form.status).toBe(200);
 		expect(form.html).toContain('field-0');
@@ -217,41 +233,31 @@ describe('exported workflows in a real n8n', () => {
 	it('a forged webhook is refused and changes nothing', async () => {
 		const acceptedBefore = env.sim.counters().accepted;
 		const subscribersBefore = await store.countSubscribers();
-		const body = JSON.stringify({
-			object: 'whatsapp_business_account',
-			entry: [
-				{
-					id: env.sim.config.wabaId,
-					changes: [
-						{
-							field: 'messages',
-							value: {
-								messaging_product: 'whatsapp',
-								metadata: {
-									display_phone_number: env.sim.config.displayPhoneNumber,
-									phone_number_id: env.sim.config.phoneNumberId,
-								},
-								contacts: [{ wa_id: DIETER, profile: { name: 'Dieter' } }],
-								messages: [
-									{
-										from: DIETER,
-										id: 'wamid.forged000000000000000000000001',
-										timestamp: String(Math.floor(Date.now() / 1000)),
-										type: 'text',
-										text: { body: 'Start' },
-									},
-								],
-							},
-						},
-					],
-				},
-			],
-		});
+		// A well-formed Meta envelope in which Dieter says "Start", but not signed with the app secret.
+		const citizen = { from: DIETER, profileName: 'Dieter' };
+		const metadata = {
+			display_phone_number: env.sim.config.displayPhoneNumber,
+			phone_number_id: env.sim.config.phoneNumberId,
+		};
+		const message = buildInboundMessage(
+			'wamid.forged0000000001',
+			citizen,
+			{ text: 'Start' },
+			Math.floor(Date.now() / 1000),
+		);
+		const body = serializeLikeMeta(
+			buildEnvelope(env.sim.config.wabaId, [
+				[buildMessagesChange(metadata, { contacts: [buildContact(citizen)], messages: [message] })],
+			]),
+		);
 		const url = env.sim.config.callbackUrl as string;
 		const post = (signature: string | undefined) =>
 			fetch(url, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+				headers: {
+					'content-type': 'application/json',
+					...(signature ? { 'x-hub-signature-256': signature } : {}),
+				},
 				body,
 			}).then((r) => r.status);
 		expect(await post(signBody(body, 'not-the-app-secret'))).toBe(401);
@@ -310,7 +316,9 @@ describe('exported workflows in a real n8n', () => {
 			expect.arrayContaining(['database.sqlite', 'consent-store.sqlite']),
 		);
 		expect(files.reduce((n, f) => n + f.text.length, 0)).toBeGreaterThan(100_000);
-		const leaks = files.flatMap((f) => findPhoneLeaks(f.text, ALL).map((leak) => `${f.file}: ${leak}`));
+		const leaks = files.flatMap((f) =>
+			findPhoneLeaks(f.text, ALL).map((leak) => `${f.file}: ${leak}`),
+		);
 		expect(leaks).toEqual([]);
 		// The same search does find the numbers where they are meant to be: the simulator's records.
 		expect(findPhoneLeaks(JSON.stringify(env.sim.accepted()), ALL).length).toBeGreaterThan(0);

@@ -8,14 +8,21 @@ import { loadWorkflow, WORKFLOW_FILES } from '../../scripts/n8n/workflows';
 
 const workflows = WORKFLOW_FILES.map((file) => ({ file, workflow: loadWorkflow(file) }));
 const baseNodes = workflows.flatMap(({ file, workflow }) =>
-	workflow.nodes.filter((n) => n.type.startsWith('n8n-nodes-base.')).map((node) => ({ file, node })),
+	workflow.nodes
+		.filter((n) => n.type.startsWith('n8n-nodes-base.'))
+		.map((node) => ({ file, node })),
 );
 
 describe('base-node parameters in the exported workflows', () => {
 	let descriptions: Descriptions;
 
 	beforeAll(() => {
-		const wanted = new Map(baseNodes.map(({ node }) => [`${node.type}@${node.typeVersion}`, { type: node.type, version: node.typeVersion }]));
+		const wanted = new Map(
+			baseNodes.map(({ node }) => [
+				`${node.type}@${node.typeVersion}`,
+				{ type: node.type, version: node.typeVersion },
+			]),
+		);
 		descriptions = describeBaseNodes([...wanted.values()]);
 	});
 
@@ -31,7 +38,11 @@ describe('base-node parameters in the exported workflows', () => {
 			const options = description.properties.filter((p) => p.name === name && p.type === 'options');
 			if (options.length === 0 || (typeof value === 'string' && value.startsWith('='))) continue;
 			const allowed = options.flatMap((p) => p.values ?? []);
-			expect({ name, value, allowed: allowed.includes(value) }).toEqual({ name, value, allowed: true });
+			expect({ name, value, allowed: allowed.includes(value) }).toEqual({
+				name,
+				value,
+				allowed: true,
+			});
 		}
 	});
 });

@@ -53,7 +53,10 @@ const REQUIRED_SETTINGS = {
 };
 
 /** Output count of one of our nodes as configured (Process Message routes to four). */
-function outputCount(description: INodeTypeDescription, parameters: Record<string, unknown>): number {
+function outputCount(
+	description: INodeTypeDescription,
+	parameters: Record<string, unknown>,
+): number {
 	if (Array.isArray(description.outputs)) return description.outputs.length;
 	return parameters.operation === 'processMessage' || parameters.operation === undefined ? 4 : 1;
 }
@@ -118,7 +121,10 @@ describe.each(WORKFLOW_FILES.map((file) => [file]))('workflows/%s', (file) => {
 		const ids = workflow.nodes.map((n) => n.id);
 		expect(new Set(ids).size).toBe(ids.length);
 		const byName = new Map(workflow.nodes.map((n) => [n.name, n]));
-		const connections = workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>;
+		const connections = workflow.connections as Record<
+			string,
+			{ main: Array<Array<{ node: string }>> }
+		>;
 		for (const [source, { main }] of Object.entries(connections)) {
 			const node = byName.get(source);
 			expect({ source, exists: Boolean(node) }).toEqual({ source, exists: true });
@@ -135,7 +141,10 @@ describe.each(WORKFLOW_FILES.map((file) => [file]))('workflows/%s', (file) => {
 	});
 
 	it('connects every working node (nothing dangling except triggers and notes)', () => {
-		const connections = workflow.connections as Record<string, { main: Array<Array<{ node: string }>> }>;
+		const connections = workflow.connections as Record<
+			string,
+			{ main: Array<Array<{ node: string }>> }
+		>;
 		const targets = new Set(
 			Object.values(connections).flatMap(({ main }) => main.flat().map((t) => t.node)),
 		);
@@ -159,11 +168,13 @@ describe.each(WORKFLOW_FILES.map((file) => [file]))('workflows/%s', (file) => {
 			if (!description) continue;
 			for (const credential of description.credentials ?? []) {
 				const shown = credential.displayOptions?.show?.operation as string[] | undefined;
-				const needed = credential.required && (!shown || shown.includes(String(node.parameters.operation)));
-				if (needed) expect({ node: node.name, has: Object.keys(node.credentials ?? {}) }).toEqual({
-					node: node.name,
-					has: expect.arrayContaining([credential.name]),
-				});
+				const needed =
+					credential.required && (!shown || shown.includes(String(node.parameters.operation)));
+				if (needed)
+					expect({ node: node.name, has: Object.keys(node.credentials ?? {}) }).toEqual({
+						node: node.name,
+						has: expect.arrayContaining([credential.name]),
+					});
 			}
 		}
 	});
@@ -177,7 +188,8 @@ describe.each(WORKFLOW_FILES.map((file) => [file]))('workflows/%s', (file) => {
 
 	it('gives every webhook node a fixed webhookId and holds no phone number', () => {
 		for (const node of workflow.nodes)
-			if (/webhook$|whatsAppBroadcastTrigger$/.test(node.type)) expect(node.webhookId).toMatch(/^[0-9a-f-]{36}$/);
+			if (/webhook$|whatsAppBroadcastTrigger$/.test(node.type))
+				expect(node.webhookId).toMatch(/^[0-9a-f-]{36}$/);
 		expect(JSON.stringify(workflow)).not.toMatch(/\+?\b\d{10,15}\b/);
 	});
 });
