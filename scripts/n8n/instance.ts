@@ -5,30 +5,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { prepareDatabase, runCli, type CredentialImport, type WorkflowImport } from './cli';
 import { ensureN8n, n8nBin } from './install';
+import { setupOwner, type OwnerAccount, SANDBOX_OWNER } from './owner';
 import { installPackageInto, packPackage } from './package';
 
-/** One credential as `n8n import:credentials` takes it (data in plain text; n8n encrypts it). */
-export interface CredentialImport {
-	id: string;
-	name: string;
-	type: string;
-	data: Record<string, unknown>;
-}
-
-/** One workflow as exported (a parsed workflows/*.json), possibly adapted by the caller. */
-export interface WorkflowImport {
-	id?: string;
-	name: string;
-	nodes: unknown[];
-	connections: unknown;
-	[key: string]: unknown;
-}
+export type { CredentialImport, WorkflowImport } from './cli';
+export { listNodeTypes, SANDBOX_OWNER, type OwnerAccount } from './owner';
 
 export interface StartOptions {
 	credentials?: CredentialImport[];
@@ -61,45 +49,6 @@ export interface N8nInstance {
 	/** Runs an n8n CLI command against this instance's database; returns its stdout. */
 	cli(args: string[]): Promise<string>;
 	stop(): Promise<void>;
-}
-
-export interface OwnerAccount {
-	email: string;
-	password: string;
-	firstName: string;
-	lastName: string;
-}
-
-/** A local throwaway owner, new for every process (n8n wants a digit and a capital letter). */
-export const SANDBOX_OWNER: OwnerAccount = {
-	email: 'admin@musterdorf.example',
-	password: `Sandbox-${randomBytes(5).toString('hex')}-7Q`,
-	firstName: 'Sandbox',
-	lastName: 'Admin',
-};
-
-async function setupOwner(baseUrl: string, owner: OwnerAccount): Promise<string> {
-	const response = await fetch(`${baseUrl}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(owner),
-	});
-	if (!response.ok)
-		throw new Error(`owner setup answered ${response.status}: ${await response.text()}`);
-	const cookie = response.headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0])
-		.join('; ');
-	if (!cookie) throw new Error('owner setup returned no session cookie');
-	return cookie;
-}
-
-/** Names of every node type the running n8n knows (needs a session cookie). */
-export async function listNodeTypes(baseUrl: string, cookie: string): Promise<string[]> {
-	const response = await fetch(`${baseUrl}/types/nodes.json`, { headers: { cookie } });
-	if (!response.ok) throw new Error(`/types/nodes.json answered ${response.status}`);
-	const types = (await response.json()) as Array<{ name: string }>;
-	return [...new Set(types.map((t) => t.name))];
 }
 
 export async function freePort(): Promise<number> {
@@ -153,25 +102,6 @@ function n8nEnv(
 	return env;
 }
 
-function runCli(installDir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-	return new Promise((resolveRun, reject) => {
-		const child = spawn(process.execPath, [n8nBin(installDir), ...args], {
-			cwd: join(installDir, 'node_modules', 'n8n'),
-			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let out = '';
-		let err = '';
-		child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-		child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			if (code === 0) resolveRun(out);
-			else reject(new Error(`n8n ${args.join(' ')} exited with ${code}:\n${out}\n${err}`.trim()));
-		});
-	});
-}
-
 async function sleep(ms: number): Promise<void> {
 	await new Promise((r) => setTimeout(r, ms));
 }
@@ -191,55 +121,6 @@ async function waitFor(
 		await sleep(500);
 	}
 	throw new Error(`n8n: ${what} not ready within ${limitMs / 1000} s; see ${logFile}`);
-}
-
-/** Imports, publishes and checks; all before `n8n start`, since the CLI writes to the database. */
-async function prepareDatabase(
-	installDir: string,
-	env: NodeJS.ProcessEnv,
-	work: string,
-	options: StartOptions,
-	log: (line: string) => void,
-): Promise<void> {
-	const cli = (args: string[]) => runCli(installDir, env, args);
-	if (options.credentials?.length) {
-		const file = join(work, 'credentials.json');
-		writeFileSync(file, JSON.stringify(options.credentials));
-		log(`importing ${options.credentials.length} credentials`);
-		await cli(['import:credentials', `--input=${file}`]);
-	}
-	const workflows = options.workflows ?? [];
-	if (workflows.length === 0) return;
-	const dir = join(work, 'workflows');
-	mkdirSync(dir, { recursive: true });
-	workflows.forEach((workflow, index) => {
-		writeFileSync(join(dir, `${index}.json`), JSON.stringify(workflow));
-	});
-	log(`importing ${workflows.length} workflows`);
-	await cli(['import:workflow', '--separate', `--input=${dir}`]);
-	const ids = parseWorkflowList(await cli(['list:workflow']));
-	for (const workflow of workflows) {
-		const id = ids.get(workflow.name);
-		if (!id) throw new Error(`Workflow "${workflow.name}" is missing after import`);
-		log(`publishing "${workflow.name}" (${id})`);
-		await cli(['publish:workflow', `--id=${id}`]);
-	}
-	// publish:workflow can log an error and still exit 0: check what is really active.
-	const active = parseWorkflowList(await cli(['list:workflow', '--active=true']));
-	const inactive = workflows.filter((w) => !active.has(w.name)).map((w) => w.name);
-	if (inactive.length > 0)
-		throw new Error(`Not published after publish:workflow: ${inactive.join(', ')}`);
-}
-
-/** `n8n list:workflow` prints `id|name` per line. */
-export function parseWorkflowList(output: string): Map<string, string> {
-	const byName = new Map<string, string>();
-	for (const line of output.split('\n')) {
-		const bar = line.indexOf('|');
-		if (bar <= 0) continue;
-		byName.set(line.slice(bar + 1).trim(), line.slice(0, bar).trim());
-	}
-	return byName;
 }
 
 export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
