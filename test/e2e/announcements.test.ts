@@ -17,6 +17,7 @@ import {
 import { findPhoneLeaks } from '../support/privacy';
 import {
 	eventually,
+	failedExecutions,
 	n8nDatabaseBytes,
 	startEnvironment,
 	storeBytes,
@@ -228,6 +229,33 @@ describe('exported workflows in a real n8n', () => {
 		const messages = await eventually('the staff answer', receivedCount(ANNA, before + 1));
 		expect(messages.at(-1)).toMatchObject({ type: 'text', text: STAFF_ANSWER });
 		expect(texts(CVETKA)).not.toContain(STAFF_ANSWER);
+	});
+
+	it('a staff answer after WhatsApp’s 24-hour window has closed is not delivered, and the failed run says why', async () => {
+		const before = env.sim.messagesTo(CVETKA).length;
+		const mailsBefore = env.mail.mails.length;
+		await env.sim.citizenSends({ from: CVETKA }, { text: 'Kdaj je odvoz kosovnih odpadkov?' });
+		const mail = await eventually('the staff e-mail', () => env.mail.mails[mailsBefore]);
+		const link = mail.links.find((l) => l.includes('/webhook-waiting/')) as string;
+		await eventually('the answer form', async () =>
+			(await fetch(link)).status === 200 ? true : undefined,
+		);
+		// Staff answer a day and an hour later on Meta's clock, which decides the window. The clock
+		// stays ahead from here on (clocks do not run backwards; the simulator's rate limits rely on it).
+		env.clock.offsetMs = 25 * hour;
+		const answer = new FormData();
+		answer.append('field-0', 'Odvoz je v torek.');
+		expect((await fetch(link, { method: 'POST', body: answer })).status).toBe(200);
+		const failed = await eventually('the failed run', async () =>
+			(await failedExecutions(env, 'civicSubscriptions')).find((run) =>
+				run.error.includes('24-hour window'),
+			),
+		);
+		const pseudonym = (await store.findByIdentity({ phone: CVETKA }))?.pseudonym;
+		expect(pseudonym).toBeTruthy();
+		expect(failed.error).toContain(`The 24-hour window for ${pseudonym} has closed`);
+		expect(findPhoneLeaks(failed.error, ALL)).toEqual([]);
+		expect(env.sim.messagesTo(CVETKA)).toHaveLength(before);
 	});
 
 	it('a forged webhook is refused and changes nothing', async () => {

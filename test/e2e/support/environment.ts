@@ -32,6 +32,10 @@ export interface E2eEnvironment {
 	/** The staff mailbox: n8n's send-and-wait e-mails land here over real SMTP. */
 	mail: MailSink;
 	n8n: N8nInstance;
+	/** Session of n8n's owner, for reading executions over n8n's REST API. */
+	n8nCookie: string;
+	/** Shifts the simulator's clock (Meta's side: message times and the 24-hour window). */
+	clock: { offsetMs: number };
 	consentStorePath: string;
 	dataProtectionKey: string;
 	cmsUrl: string;
@@ -45,8 +49,13 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 	const workflows: ExportedWorkflow[] = WORKFLOW_FILES.map(loadWorkflow);
 	const [subscriptions, rss, gazetteFlow, cms] = workflows;
 	const callbackUrl = `http://127.0.0.1:${port}/webhook/${triggerWebhookPath(subscriptions)}`;
+	const clock = { offsetMs: 0 };
 	// Statuses come back on their own, as from Meta, so Record Status runs too.
-	const sim = await startSimulator({ callbackUrl, statuses: { auto: true } });
+	const sim = await startSimulator({
+		callbackUrl,
+		statuses: { auto: true },
+		now: () => Date.now() + clock.offsetMs,
+	});
 	const news = await startFeedServer('/aktuelles/rss.xml');
 	const gazette = await startFeedServer('/amtsblatt/feed.xml');
 	pointFeedAt(rss, 'News Feed', news.url);
@@ -72,6 +81,7 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 		smtp: { host: '127.0.0.1', port: mail.port },
 	});
 	let n8n: N8nInstance;
+	let n8nCookie: string;
 	try {
 		n8n = await startN8n({
 			port,
@@ -84,6 +94,7 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 			],
 			log: (line) => process.stdout.write(`[n8n] ${line}\n`),
 		});
+		n8nCookie = await n8n.setupOwner();
 	} catch (error) {
 		await Promise.all([sim.stop(), news.stop(), gazette.stop(), listing.stop(), mail.stop()]);
 		throw error;
@@ -95,6 +106,8 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 		listing,
 		mail,
 		n8n,
+		n8nCookie,
+		clock,
 		consentStorePath,
 		dataProtectionKey,
 		cmsUrl: n8n.webhookUrl(cmsWebhookPath(cms)),
@@ -136,6 +149,27 @@ export async function eventually<T>(
 		if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 250));
 	}
+}
+
+/** Failed executions of a workflow, newest first, with their error messages (n8n's REST API). */
+export async function failedExecutions(
+	env: E2eEnvironment,
+	workflowId: string,
+): Promise<Array<{ id: string; error: string }>> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId, status: ['error'] }));
+	const list = await fetch(`${env.n8n.baseUrl}/rest/executions?filter=${filter}`, {
+		headers: { cookie: env.n8nCookie },
+	});
+	if (!list.ok) throw new Error(`n8n's executions list answered ${list.status}`);
+	const { data } = (await list.json()) as { data: { results: Array<{ id: string }> } };
+	return Promise.all(
+		data.results.map(async ({ id }) => {
+			const detail = await fetch(`${env.n8n.baseUrl}/rest/executions/${id}`, {
+				headers: { cookie: env.n8nCookie },
+			});
+			return { id, error: await detail.text() };
+		}),
+	);
 }
 
 /** Raw bytes of every file of n8n's SQLite database (WAL and journal included), as latin1 text. */
