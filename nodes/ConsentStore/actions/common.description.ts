@@ -56,9 +56,3 @@ export function regionProperty(
 		displayOptions: { show: { operation: operations, ...extraShow } },
 	};
 }
-
-export function readRegion(value: unknown): string {
-	return String(value ?? '')
-		.trim()
-		.toUpperCase();
-}

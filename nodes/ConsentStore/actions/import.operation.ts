@@ -3,8 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { importContacts, type ImportFormat } from '../../core/consent';
 import { InputError } from '../../core/errors';
 import type { Language } from '../../core/store';
-import { readRegion } from './common.description';
 import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { readRegion } from './parameters';
 
 const show = { show: { operation: ['import'] } };
 
@@ -86,7 +86,7 @@ export async function execute(
 	return forEachItem(this, 1, 0, async (i) => {
 		const summary = await importContacts(store, await readList(this, i), {
 			format: this.getNodeParameter('format', i) as ImportFormat,
-			defaultRegion: readRegion(this.getNodeParameter('defaultRegion', i)),
+			defaultRegion: readRegion(this, i),
 			language: this.getNodeParameter('defaultLanguage', i) as Language,
 			textVersion: this.getNodeParameter('consentTextVersion', i) as string,
 			onInvalid: this.getNodeParameter('onInvalid', i) as 'abort' | 'skip',

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../core/errors';
 import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { readPseudonym } from './parameters';
 
 export const description: INodeProperties[] = [
 	{
@@ -22,8 +22,7 @@ export async function execute(
 ): Promise<OperationResult> {
 	const { store } = await context.open();
 	return forEachItem(this, 1, 0, async (i) => {
-		const pseudonym = (this.getNodeParameter('pseudonym', i) as string).trim();
-		if (!pseudonym) throw new InputError('The pseudonym is empty: enter it, e.g. Gast_0001');
+		const pseudonym = readPseudonym(this, i);
 		const subscriber = await store.findByPseudonym(pseudonym);
 		if (!subscriber) return { output: 0, json: { found: false, pseudonym } };
 		return {

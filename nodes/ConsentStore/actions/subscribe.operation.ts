@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { normalizePhone } from '../../core/phone';
 import type { Language } from '../../core/store';
-import { readRegion } from './common.description';
 import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { readPhone } from './parameters';
 
 const show = { show: { operation: ['subscribe'] } };
 
@@ -37,12 +36,8 @@ export async function execute(
 ): Promise<OperationResult> {
 	const { store } = await context.open();
 	return forEachItem(this, 1, 0, async (i) => {
-		const phone = normalizePhone(
-			this.getNodeParameter('phone', i) as string,
-			readRegion(this.getNodeParameter('defaultRegion', i)),
-		);
 		const result = await store.subscribe({
-			identity: { phone },
+			identity: { phone: readPhone(this, i) },
 			language: this.getNodeParameter('defaultLanguage', i) as Language,
 			source: 'manual',
 			keyword: (this.getNodeParameter('consentNote', i, '') as string).trim() || 'manual',

@@ -1,9 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../core/errors';
-import { normalizePhone } from '../../core/phone';
-import { readRegion } from './common.description';
 import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { readPhone, readPseudonym } from './parameters';
 
 const show = { show: { operation: ['unsubscribe'] } };
 
@@ -47,18 +45,10 @@ export async function execute(
 	const { store } = await context.open();
 	return forEachItem(this, 1, 0, async (i) => {
 		const input = { source: 'manual' as const, keyword: 'manual' };
-		let result;
-		if (this.getNodeParameter('identifyBy', i) === 'phone') {
-			const phone = normalizePhone(
-				this.getNodeParameter('phone', i) as string,
-				readRegion(this.getNodeParameter('defaultRegion', i)),
-			);
-			result = await store.unsubscribe({ phone }, input);
-		} else {
-			const pseudonym = (this.getNodeParameter('pseudonym', i) as string).trim();
-			if (!pseudonym) throw new InputError('The pseudonym is empty: enter it, e.g. Gast_0001');
-			result = await store.unsubscribePseudonym(pseudonym, input);
-		}
+		const result =
+			this.getNodeParameter('identifyBy', i) === 'phone'
+				? await store.unsubscribe({ phone: readPhone(this, i) }, input)
+				: await store.unsubscribePseudonym(readPseudonym(this, i), input);
 		return {
 			output: 0,
 			json:
