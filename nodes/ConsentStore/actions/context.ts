@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { PrivacyKeys } from '../../core/privacy/keys';
 import type { Store } from '../../core/store';
@@ -53,4 +53,12 @@ export async function forEachItem(
 		}
 	}
 	return result;
+}
+
+/** `forEachItem` for the operations with one output: each item's result (or error) lands there. */
+export async function mapEachItem(
+	fn: IExecuteFunctions,
+	toJson: (itemIndex: number) => Promise<IDataObject>,
+): Promise<OperationResult> {
+	return forEachItem(fn, 1, 0, async (i) => ({ output: 0, json: await toJson(i) }));
 }

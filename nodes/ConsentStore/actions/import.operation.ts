@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { importContacts, type ImportFormat } from '../../core/consent';
 import { InputError } from '../../core/errors';
 import type { Language } from '../../core/store';
-import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem, type ConsentContext, type OperationResult } from './context';
 import { readRegion } from './parameters';
 
 const show = { show: { operation: ['import'] } };
@@ -83,7 +83,7 @@ export async function execute(
 	context: ConsentContext,
 ): Promise<OperationResult> {
 	const { store } = await context.open();
-	return forEachItem(this, 1, 0, async (i) => {
+	return mapEachItem(this, async (i) => {
 		const summary = await importContacts(store, await readList(this, i), {
 			format: this.getNodeParameter('format', i) as ImportFormat,
 			defaultRegion: readRegion(this, i),
@@ -92,14 +92,11 @@ export async function execute(
 			onInvalid: this.getNodeParameter('onInvalid', i) as 'abort' | 'skip',
 		});
 		return {
-			output: 0,
-			json: {
-				imported: summary.imported,
-				alreadySubscribed: summary.alreadySubscribed,
-				duplicatesInFile: summary.duplicatesInFile,
-				invalidLines: summary.invalid.map((p) => ({ line: p.line, reason: p.reason })),
-				pseudonyms: summary.pseudonyms,
-			},
+			imported: summary.imported,
+			alreadySubscribed: summary.alreadySubscribed,
+			duplicatesInFile: summary.duplicatesInFile,
+			invalidLines: summary.invalid.map((p) => ({ line: p.line, reason: p.reason })),
+			pseudonyms: summary.pseudonyms,
 		};
 	});
 }

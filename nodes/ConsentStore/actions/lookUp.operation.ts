@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem, type ConsentContext, type OperationResult } from './context';
 import { readPseudonym } from './parameters';
 
 export const description: INodeProperties[] = [
@@ -21,24 +21,21 @@ export async function execute(
 	context: ConsentContext,
 ): Promise<OperationResult> {
 	const { store } = await context.open();
-	return forEachItem(this, 1, 0, async (i) => {
+	return mapEachItem(this, async (i) => {
 		const pseudonym = readPseudonym(this, i);
 		const subscriber = await store.findByPseudonym(pseudonym);
-		if (!subscriber) return { output: 0, json: { found: false, pseudonym } };
+		if (!subscriber) return { found: false, pseudonym };
 		return {
-			output: 0,
-			json: {
-				found: true,
-				pseudonym: subscriber.pseudonym,
-				language: subscriber.language,
-				consentAt: subscriber.consentAt.toISOString(),
-				consentSource: subscriber.consentSource,
-				consentKeyword: subscriber.consentKeyword,
-				consentTextVersion: subscriber.consentTextVersion,
-				consentMessageRecorded: subscriber.consentMessageId !== null,
-				hasPhone: subscriber.hasPhone,
-				hasUserId: subscriber.hasUserId,
-			},
+			found: true,
+			pseudonym: subscriber.pseudonym,
+			language: subscriber.language,
+			consentAt: subscriber.consentAt.toISOString(),
+			consentSource: subscriber.consentSource,
+			consentKeyword: subscriber.consentKeyword,
+			consentTextVersion: subscriber.consentTextVersion,
+			consentMessageRecorded: subscriber.consentMessageId !== null,
+			hasPhone: subscriber.hasPhone,
+			hasUserId: subscriber.hasUserId,
 		};
 	});
 }

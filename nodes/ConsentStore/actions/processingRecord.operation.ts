@@ -5,7 +5,7 @@ import {
 	processingRecordMarkdown,
 	type ProcessingRecordInput,
 } from '../../core/consent';
-import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem, type ConsentContext, type OperationResult } from './context';
 
 const show = { show: { operation: ['processingRecord'] } };
 
@@ -111,7 +111,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	context: ConsentContext,
 ): Promise<OperationResult> {
-	return forEachItem(this, 1, 0, async (i) => {
+	return mapEachItem(this, async (i) => {
 		const details = this.getNodeParameter('recordDetails', i, {}) as RecordDetails;
 		const format = this.getNodeParameter('recordFormat', i) as 'html' | 'markdown';
 		const input: ProcessingRecordInput = {
@@ -126,12 +126,9 @@ export async function execute(
 		const record =
 			format === 'html' ? processingRecordHtml(input) : processingRecordMarkdown(input);
 		return {
-			output: 0,
-			json: {
-				format,
-				fileName: `processing-record.${format === 'html' ? 'html' : 'md'}`,
-				record,
-			},
+			format,
+			fileName: `processing-record.${format === 'html' ? 'html' : 'md'}`,
+			record,
 		};
 	});
 }

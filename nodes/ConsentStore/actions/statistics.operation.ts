@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem, type ConsentContext, type OperationResult } from './context';
 
 export const description: INodeProperties[] = [
 	{
@@ -20,18 +20,15 @@ export async function execute(
 	context: ConsentContext,
 ): Promise<OperationResult> {
 	const { store } = await context.open();
-	return forEachItem(this, 1, 0, async (i) => {
+	return mapEachItem(this, async (i) => {
 		const stats = await store.statistics({ days: this.getNodeParameter('days', i) as number });
 		return {
-			output: 0,
-			json: {
-				subscribers: stats.subscribers,
-				bySource: { ...stats.bySource },
-				byLanguage: { ...stats.byLanguage },
-				joins: stats.days.reduce((n, d) => n + d.joins, 0),
-				leaves: stats.days.reduce((n, d) => n + d.leaves, 0),
-				days: stats.days.map((d) => ({ ...d })),
-			},
+			subscribers: stats.subscribers,
+			bySource: { ...stats.bySource },
+			byLanguage: { ...stats.byLanguage },
+			joins: stats.days.reduce((n, d) => n + d.joins, 0),
+			leaves: stats.days.reduce((n, d) => n + d.leaves, 0),
+			days: stats.days.map((d) => ({ ...d })),
 		};
 	});
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Language } from '../../core/store';
-import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem, type ConsentContext, type OperationResult } from './context';
 import { readPhone } from './parameters';
 
 const show = { show: { operation: ['subscribe'] } };
@@ -35,7 +35,7 @@ export async function execute(
 	context: ConsentContext,
 ): Promise<OperationResult> {
 	const { store } = await context.open();
-	return forEachItem(this, 1, 0, async (i) => {
+	return mapEachItem(this, async (i) => {
 		const result = await store.subscribe({
 			identity: { phone: readPhone(this, i) },
 			language: this.getNodeParameter('defaultLanguage', i) as Language,
@@ -44,13 +44,10 @@ export async function execute(
 			textVersion: this.getNodeParameter('consentTextVersion', i) as string,
 		});
 		return {
-			output: 0,
-			json: {
-				action: result.status === 'created' ? 'subscribed' : 'already_subscribed',
-				pseudonym: result.subscriber.pseudonym,
-				language: result.subscriber.language,
-				consentAt: result.subscriber.consentAt.toISOString(),
-			},
+			action: result.status === 'created' ? 'subscribed' : 'already_subscribed',
+			pseudonym: result.subscriber.pseudonym,
+			language: result.subscriber.language,
+			consentAt: result.subscriber.consentAt.toISOString(),
 		};
 	});
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem, type ConsentContext, type OperationResult } from './context';
 import { readPhone, readPseudonym } from './parameters';
 
 const show = { show: { operation: ['unsubscribe'] } };
@@ -43,18 +43,14 @@ export async function execute(
 	context: ConsentContext,
 ): Promise<OperationResult> {
 	const { store } = await context.open();
-	return forEachItem(this, 1, 0, async (i) => {
+	return mapEachItem(this, async (i) => {
 		const input = { source: 'manual' as const, keyword: 'manual' };
 		const result =
 			this.getNodeParameter('identifyBy', i) === 'phone'
 				? await store.unsubscribe({ phone: readPhone(this, i) }, input)
 				: await store.unsubscribePseudonym(readPseudonym(this, i), input);
-		return {
-			output: 0,
-			json:
-				result.status === 'deleted'
-					? { action: 'unsubscribed', pseudonym: result.pseudonym }
-					: { action: 'not_subscribed' },
-		};
+		return result.status === 'deleted'
+			? { action: 'unsubscribed', pseudonym: result.pseudonym }
+			: { action: 'not_subscribed' };
 	});
 }
