@@ -16,6 +16,7 @@ import {
 	loadWorkflow,
 	localCredentials,
 	pointFeedAt,
+	serviceWebhooks,
 	triggerWebhookPath,
 	WORKFLOW_FILES,
 } from './n8n/workflows';
@@ -68,13 +69,7 @@ async function main(): Promise<void> {
 	const mail = await startMailSink(printMail);
 	const cmsHeader = { name: 'X-Civic-Key', value: randomBytes(12).toString('hex') };
 	const credentials = localCredentials(workflows, {
-		simulator: {
-			baseUrl: sim.baseUrl,
-			accessToken: sim.config.accessToken,
-			phoneNumberId: sim.config.phoneNumberId,
-			wabaId: sim.config.wabaId,
-			appSecret: sim.config.appSecret,
-		},
+		simulator: sim,
 		consentStorePath: join(SANDBOX_DIR, 'consent-store.sqlite'),
 		dataProtectionKey: randomBytes(32).toString('base64'),
 		cmsHeader,
@@ -101,10 +96,7 @@ async function main(): Promise<void> {
 		userFolder: join(SANDBOX_DIR, 'n8n'),
 		credentials,
 		workflows,
-		waitForWebhooks: [
-			{ path: triggerWebhookPath(subscriptions), method: 'POST' },
-			{ path: cmsWebhookPath(cms), method: 'POST' },
-		],
+		waitForWebhooks: serviceWebhooks(subscriptions, cms),
 		log: (line) => console.log(`[n8n] ${line}`),
 	});
 	running.n8n = n8n;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { SimulatorConfig } from '../../simulator';
 import type { CredentialImport, WorkflowImport } from './instance';
 import { PACKAGE_ROOT } from './package';
 
@@ -57,6 +58,17 @@ export function cmsWebhookPath(workflow: ExportedWorkflow): string {
 	return String(findNode(workflow, 'CMS Announcement').parameters.path);
 }
 
+/** The POST webhooks n8n must serve before a local setup is ready: WhatsApp trigger and CMS. */
+export function serviceWebhooks(
+	subscriptions: ExportedWorkflow,
+	cms: ExportedWorkflow,
+): Array<{ path: string; method: 'POST' }> {
+	return [
+		{ path: triggerWebhookPath(subscriptions), method: 'POST' },
+		{ path: cmsWebhookPath(cms), method: 'POST' },
+	];
+}
+
 /** Every credential reference (by type) in the given workflows, deduplicated by id. */
 export function credentialRefs(
 	workflows: ExportedWorkflow[],
@@ -70,13 +82,10 @@ export function credentialRefs(
 }
 
 export interface LocalSetup {
-	/** The simulator's base URL, access token, phone number ID, WABA ID and app secret. */
+	/** The simulator (its base URL, access token, phone number ID, WABA ID and app secret). */
 	simulator: {
 		baseUrl: string;
-		accessToken: string;
-		phoneNumberId: string;
-		wabaId: string;
-		appSecret: string;
+		config: Pick<SimulatorConfig, 'accessToken' | 'phoneNumberId' | 'wabaId' | 'appSecret'>;
 	};
 	consentStorePath: string;
 	dataProtectionKey: string;
@@ -91,10 +100,10 @@ export function localCredentials(
 ): CredentialImport[] {
 	const data: Record<string, Record<string, unknown>> = {
 		whatsAppBroadcastApi: {
-			accessToken: setup.simulator.accessToken,
-			phoneNumberId: setup.simulator.phoneNumberId,
-			wabaId: setup.simulator.wabaId,
-			appSecret: setup.simulator.appSecret,
+			accessToken: setup.simulator.config.accessToken,
+			phoneNumberId: setup.simulator.config.phoneNumberId,
+			wabaId: setup.simulator.config.wabaId,
+			appSecret: setup.simulator.config.appSecret,
 			verifyToken: 'sandbox-verify-token',
 			graphApiVersion: 'v24.0',
 			baseUrl: setup.simulator.baseUrl,

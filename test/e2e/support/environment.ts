@@ -15,6 +15,7 @@ import {
 	loadWorkflow,
 	localCredentials,
 	pointFeedAt,
+	serviceWebhooks,
 	triggerWebhookPath,
 	WORKFLOW_FILES,
 	type ExportedWorkflow,
@@ -68,13 +69,7 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 	const dataProtectionKey = randomBytes(32).toString('base64');
 	const cmsHeader = { name: 'X-Civic-Key', value: randomBytes(24).toString('hex') };
 	const credentials = localCredentials(workflows, {
-		simulator: {
-			baseUrl: sim.baseUrl,
-			accessToken: sim.config.accessToken,
-			phoneNumberId: sim.config.phoneNumberId,
-			wabaId: sim.config.wabaId,
-			appSecret: sim.config.appSecret,
-		},
+		simulator: sim,
 		consentStorePath,
 		dataProtectionKey,
 		cmsHeader,
@@ -88,10 +83,7 @@ export async function startEnvironment(): Promise<E2eEnvironment> {
 			userFolder: join(work, 'n8n'),
 			credentials,
 			workflows,
-			waitForWebhooks: [
-				{ path: triggerWebhookPath(subscriptions), method: 'POST' },
-				{ path: cmsWebhookPath(cms), method: 'POST' },
-			],
+			waitForWebhooks: serviceWebhooks(subscriptions, cms),
 			log: (line) => process.stdout.write(`[n8n] ${line}\n`),
 		});
 		n8nCookie = await n8n.setupOwner();
