@@ -18,7 +18,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { TestCredentialsHelper } from './credentials-helper';
+import { sharedAdditionalData } from './additional-data';
 
 /**
  * Runs a trigger node's `webhook()` the way n8n's webhook server does: a real HTTP request on
@@ -264,24 +264,10 @@ export class WebhookRunner {
 	}
 
 	private additionalData(): IWorkflowExecuteAdditionalData {
-		const base = this.options.webhookBaseUrl ?? 'http://127.0.0.1:5678';
-		const data: Partial<IWorkflowExecuteAdditionalData> = {
-			credentialsHelper: new TestCredentialsHelper(this.options.credentials),
-			currentNodeExecutionIndex: 0,
-			restApiUrl: `${base}/rest`,
-			instanceBaseUrl: base,
-			formBaseUrl: `${base}/form`,
-			formWaitingBaseUrl: `${base}/form-waiting`,
-			formTestBaseUrl: `${base}/form-test`,
-			webhookBaseUrl: `${base}/webhook`,
-			webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-			webhookTestBaseUrl: `${base}/webhook-test`,
-			mcpBaseUrl: `${base}/mcp`,
-			mcpTestBaseUrl: `${base}/mcp-test`,
-			variables: {},
-			userId: 'test-user',
-		};
-		return data as IWorkflowExecuteAdditionalData;
+		return sharedAdditionalData(
+			this.options.credentials,
+			this.options.webhookBaseUrl,
+		) as IWorkflowExecuteAdditionalData;
 	}
 }
 

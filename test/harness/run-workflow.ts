@@ -17,7 +17,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { TestCredentialsHelper } from './credentials-helper';
+import { sharedAdditionalData } from './additional-data';
 
 /** A workflow as n8n exports it; only the parts the engine needs. */
 export interface WorkflowJson {
@@ -81,28 +81,14 @@ function additionalDataFor(
 	hooks: ExecutionLifecycleHooks,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 ): IWorkflowExecuteAdditionalData {
-	const base = 'http://127.0.0.1:5678';
 	const data: Partial<IWorkflowExecuteAdditionalData> = {
+		...sharedAdditionalData(credentials),
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentials),
 		executeWorkflow: async () => {
 			throw new Error('Sub-workflows are not available in the test harness');
 		},
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: `${base}/rest`,
-		instanceBaseUrl: base,
-		formBaseUrl: `${base}/form`,
-		formWaitingBaseUrl: `${base}/form-waiting`,
-		formTestBaseUrl: `${base}/form-test`,
-		webhookBaseUrl: `${base}/webhook`,
-		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-		webhookTestBaseUrl: `${base}/webhook-test`,
-		mcpBaseUrl: `${base}/mcp`,
-		mcpTestBaseUrl: `${base}/mcp-test`,
-		variables: {},
-		userId: 'test-user',
 	};
 	return data as IWorkflowExecuteAdditionalData;
 }
