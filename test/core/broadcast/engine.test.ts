@@ -1,5 +1,13 @@
 import { sendBroadcast } from '../../../nodes/core/broadcast';
-import { ANNOUNCEMENT, FAST, countsByPhone, seedSubscribers, startRig, type Rig } from './support';
+import {
+	ANNOUNCEMENT,
+	FAST,
+	countsByPhone,
+	seedSubscribers,
+	sendAnnouncement,
+	startRig,
+	type Rig,
+} from './support';
 
 describe('sender engine against the simulator', () => {
 	let rig: Rig;
@@ -34,14 +42,9 @@ describe('sender engine against the simulator', () => {
 	it('a rerun of the same key sends to nobody twice, only to new subscribers', async () => {
 		rig = await startRig();
 		const phones = await seedSubscribers(rig.store, 30);
-		await sendBroadcast(rig.store, rig.client, { key: 'k', message: ANNOUNCEMENT }, FAST);
+		await sendAnnouncement(rig, 'k');
 		const later = await seedSubscribers(rig.store, 5, 100);
-		const again = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'k', message: ANNOUNCEMENT },
-			FAST,
-		);
+		const again = await sendAnnouncement(rig, 'k');
 		expect(again).toMatchObject({ resumed: true, sent: 5, skippedAlreadySent: 30, recipients: 35 });
 		expect(countsByPhone(rig.sim, [...phones, ...later])).toEqual(
 			[...phones, ...later].map(() => 1),
@@ -51,12 +54,12 @@ describe('sender engine against the simulator', () => {
 	it('holds the rate under the simulator cap: zero 130429', async () => {
 		rig = await startRig({ rate: 40, burst: 40 });
 		const phones = await seedSubscribers(rig.store, 60);
-		const summary = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'rated', message: ANNOUNCEMENT },
-			{ ...FAST, rate: 30, burst: 10, maxInFlight: 16 },
-		);
+		const summary = await sendAnnouncement(rig, 'rated', {
+			...FAST,
+			rate: 30,
+			burst: 10,
+			maxInFlight: 16,
+		});
 		expect(summary.sent).toBe(60);
 		expect(rig.sim.counters().errors['130429'] ?? 0).toBe(0);
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
@@ -64,9 +67,7 @@ describe('sender engine against the simulator', () => {
 
 	it('refuses an empty subscriber list with a clear error and writes no broadcast', async () => {
 		rig = await startRig();
-		await expect(
-			sendBroadcast(rig.store, rig.client, { key: 'empty', message: ANNOUNCEMENT }, FAST),
-		).rejects.toThrow(/no subscribers/);
+		await expect(sendAnnouncement(rig, 'empty')).rejects.toThrow(/no subscribers/);
 		expect(await rig.store.broadcastReport('empty')).toBeUndefined();
 	});
 
@@ -93,12 +94,7 @@ describe('sender engine against the simulator', () => {
 		expect(first.stopped).toBe(true);
 		expect(first.sent).toBeLessThan(80);
 		expect((await rig.store.broadcastReport('stop'))?.accepted).toBe(first.sent);
-		const second = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'stop', message: ANNOUNCEMENT },
-			FAST,
-		);
+		const second = await sendAnnouncement(rig, 'stop');
 		expect(first.sent + second.sent).toBe(80);
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
 	});

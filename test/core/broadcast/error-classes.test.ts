@@ -1,6 +1,14 @@
 import { sendBroadcast } from '../../../nodes/core/broadcast';
 import { CloudApiClient } from '../../../nodes/core/cloud-api';
-import { ANNOUNCEMENT, FAST, countsByPhone, seedSubscribers, startRig, type Rig } from './support';
+import {
+	ANNOUNCEMENT,
+	FAST,
+	countsByPhone,
+	seedSubscribers,
+	sendAnnouncement,
+	startRig,
+	type Rig,
+} from './support';
 
 describe('sender engine: each error class', () => {
 	let rig: Rig;
@@ -12,12 +20,7 @@ describe('sender engine: each error class', () => {
 		rig.sim.configure({
 			faults: { recipientErrors: { [phones[3]]: 131026, [phones[9]]: 131050 } },
 		});
-		const summary = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 's', message: ANNOUNCEMENT },
-			FAST,
-		);
+		const summary = await sendAnnouncement(rig, 's');
 		expect(summary).toMatchObject({
 			sent: 18,
 			failed: 2,
@@ -31,12 +34,7 @@ describe('sender engine: each error class', () => {
 			failedByCode: { '131026': 1, '131050': 1 },
 		});
 		rig.sim.configure({ faults: {} });
-		const again = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 's', message: ANNOUNCEMENT },
-			FAST,
-		);
+		const again = await sendAnnouncement(rig, 's');
 		expect(again.sent).toBe(0);
 	});
 
@@ -46,12 +44,7 @@ describe('sender engine: each error class', () => {
 			rig = await startRig();
 			const phones = await seedSubscribers(rig.store, 40);
 			rig.sim.configure({ faults: { recipientErrors: { [phones[10]]: code } } });
-			const summary = await sendBroadcast(
-				rig.store,
-				rig.client,
-				{ key: 'a', message: ANNOUNCEMENT },
-				{ ...FAST, maxInFlight: 2 },
-			);
+			const summary = await sendAnnouncement(rig, 'a', { ...FAST, maxInFlight: 2 });
 			expect(summary.aborted).toBe(true);
 			expect(summary.abortReason).toContain(`error ${code}`);
 			expect(summary.sent).toBeLessThan(40);
@@ -59,12 +52,7 @@ describe('sender engine: each error class', () => {
 			expect(report).toMatchObject({ recipients: summary.sent, accepted: summary.sent });
 			// Once the cause is fixed, a rerun reaches exactly the rest.
 			rig.sim.configure({ faults: {} });
-			const rest = await sendBroadcast(
-				rig.store,
-				rig.client,
-				{ key: 'a', message: ANNOUNCEMENT },
-				FAST,
-			);
+			const rest = await sendAnnouncement(rig, 'a');
 			expect(summary.sent + rest.sent).toBe(40);
 			expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
 		},
@@ -97,22 +85,12 @@ describe('sender engine: each error class', () => {
 		rig.sim.configure({
 			faults: { recipientErrors: { [phones[2]]: 131056, [phones[5]]: 131000 } },
 		});
-		const summary = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'r', message: ANNOUNCEMENT },
-			{ ...FAST, maxAttempts: 3 },
-		);
+		const summary = await sendAnnouncement(rig, 'r', { ...FAST, maxAttempts: 3 });
 		expect(summary).toMatchObject({ sent: 8, failedByReason: { retries_exhausted: 2 } });
 		expect(rig.sim.counters().errors).toEqual({ '131056': 3, '131000': 3 });
 		expect(await rig.store.broadcastReport('r')).toMatchObject({ recipients: 8, failed: 0 });
 		rig.sim.configure({ faults: {} });
-		const rerun = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'r', message: ANNOUNCEMENT },
-			FAST,
-		);
+		const rerun = await sendAnnouncement(rig, 'r');
 		expect(rerun.sent).toBe(2);
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
 	});
@@ -120,12 +98,7 @@ describe('sender engine: each error class', () => {
 	it('throttle (130429) slows the whole sender and every message still arrives once', async () => {
 		rig = await startRig({ faults: { throttleBursts: { period: 10, length: 3 } } });
 		const phones = await seedSubscribers(rig.store, 30);
-		const summary = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'th', message: ANNOUNCEMENT },
-			{ ...FAST, rate: 1000, maxAttempts: 20 },
-		);
+		const summary = await sendAnnouncement(rig, 'th', { ...FAST, rate: 1000, maxAttempts: 20 });
 		expect(summary.sent).toBe(30);
 		expect(rig.sim.counters().errors['130429']).toBeGreaterThan(0);
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
@@ -134,12 +107,7 @@ describe('sender engine: each error class', () => {
 	it('at-most-once: a lost answer is never resent and shows as unknown in the report', async () => {
 		rig = await startRig({ seed: 7, faults: { crashAfterAcceptShare: 0.2 } });
 		const phones = await seedSubscribers(rig.store, 40);
-		const summary = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'amo', message: ANNOUNCEMENT },
-			{ ...FAST, policy: 'at-most-once' },
-		);
+		const summary = await sendAnnouncement(rig, 'amo', { ...FAST, policy: 'at-most-once' });
 		const lost = summary.failedByReason.unknown_outcome ?? 0;
 		expect(lost).toBeGreaterThan(0);
 		expect(summary.sent + lost).toBe(40);
@@ -159,12 +127,7 @@ describe('sender engine: each error class', () => {
 			source: 'whatsapp',
 			textVersion: 'v1',
 		});
-		const summary = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'u', message: ANNOUNCEMENT },
-			FAST,
-		);
+		const summary = await sendAnnouncement(rig, 'u');
 		expect(summary).toMatchObject({ sent: 3, failed: 1, failedByReason: { no_phone_number: 1 } });
 		expect(rig.sim.counters().requests).toBe(3);
 		expect(await rig.store.broadcastReport('u')).toMatchObject({ recipients: 3, accepted: 3 });

@@ -1,5 +1,4 @@
-import { sendBroadcast } from '../../../nodes/core/broadcast';
-import { ANNOUNCEMENT, countsByPhone, seedSubscribers, startRig, type Rig } from './support';
+import { countsByPhone, seedSubscribers, sendAnnouncement, startRig, type Rig } from './support';
 
 describe('sender engine under a fault mix', () => {
 	let rig: Rig;
@@ -18,12 +17,12 @@ describe('sender engine under a fault mix', () => {
 			150,
 		);
 		const phones = await seedSubscribers(rig.store, 300);
-		const summary = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'mix', message: ANNOUNCEMENT },
-			{ rate: 0, maxInFlight: 16, maxAttempts: 12, backoff: { baseMs: 2, maxMs: 40 } },
-		);
+		const summary = await sendAnnouncement(rig, 'mix', {
+			rate: 0,
+			maxInFlight: 16,
+			maxAttempts: 12,
+			backoff: { baseMs: 2, maxMs: 40 },
+		});
 		const counters = rig.sim.counters();
 		expect(counters.serverErrors).toBeGreaterThan(0);
 		expect(counters.timeouts).toBeGreaterThan(0);

@@ -1,5 +1,12 @@
-import { BroadcastBusyError, sendBroadcast } from '../../../nodes/core/broadcast';
-import { ANNOUNCEMENT, FAST, countsByPhone, seedSubscribers, startRig, type Rig } from './support';
+import { BroadcastBusyError } from '../../../nodes/core/broadcast';
+import {
+	FAST,
+	countsByPhone,
+	seedSubscribers,
+	sendAnnouncement,
+	startRig,
+	type Rig,
+} from './support';
 
 describe('sending lease: one execution per broadcast at a time', () => {
 	let rig: Rig;
@@ -8,34 +15,17 @@ describe('sending lease: one execution per broadcast at a time', () => {
 	it('a second run of the same key is refused while the first sends; afterwards it resumes', async () => {
 		rig = await startRig({ faults: { latencyMs: 5 } });
 		const phones = await seedSubscribers(rig.store, 40);
-		const first = sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'same', message: ANNOUNCEMENT },
-			{ ...FAST, maxInFlight: 2 },
-		);
+		const first = sendAnnouncement(rig, 'same', { ...FAST, maxInFlight: 2 });
 		while (rig.sim.counters().accepted < 3) await new Promise((resolve) => setImmediate(resolve));
-		await expect(
-			sendBroadcast(rig.store, rig.client, { key: 'same', message: ANNOUNCEMENT }, FAST),
-		).rejects.toThrow(BroadcastBusyError);
-		await expect(
-			sendBroadcast(rig.store, rig.client, { key: 'same', message: ANNOUNCEMENT }, FAST),
-		).rejects.toThrow(/is being sent by another execution right now/);
-		// Another announcement is not held up.
-		const other = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'other', message: ANNOUNCEMENT },
-			FAST,
+		await expect(sendAnnouncement(rig, 'same')).rejects.toThrow(BroadcastBusyError);
+		await expect(sendAnnouncement(rig, 'same')).rejects.toThrow(
+			/is being sent by another execution right now/,
 		);
+		// Another announcement is not held up.
+		const other = await sendAnnouncement(rig, 'other');
 		expect(other.sent).toBe(40);
 		expect((await first).sent).toBe(40);
-		const again = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'same', message: ANNOUNCEMENT },
-			FAST,
-		);
+		const again = await sendAnnouncement(rig, 'same');
 		expect(again).toMatchObject({ sent: 0, skippedAlreadySent: 40 });
 		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 2));
 	});
@@ -54,12 +44,7 @@ describe('sending lease: one execution per broadcast at a time', () => {
 			await rig.store.claimBroadcast(broadcast.id, 'dead-worker', new Date(Date.now() + 60_000)),
 		).toBe(false);
 		await rig.store.releaseBroadcast(broadcast.id, 'live-worker');
-		const summary = await sendBroadcast(
-			rig.store,
-			rig.client,
-			{ key: 'crashed', message: ANNOUNCEMENT },
-			FAST,
-		);
+		const summary = await sendAnnouncement(rig, 'crashed');
 		expect(summary.sent).toBe(5);
 	});
 });

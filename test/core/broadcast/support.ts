@@ -5,7 +5,12 @@ import path from 'node:path';
 import { CloudApiClient } from '../../../nodes/core/cloud-api';
 import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
 import { openStore, type Store } from '../../../nodes/core/store';
-import type { TemplateSpec } from '../../../nodes/core/broadcast';
+import {
+	sendBroadcast,
+	type BroadcastSummary,
+	type SendOptions,
+	type TemplateSpec,
+} from '../../../nodes/core/broadcast';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator';
 
 export const DATA_KEY = 'broadcast-test-data-protection-key';
@@ -86,6 +91,15 @@ export const ANNOUNCEMENT: TemplateSpec = {
 
 /** Backoff short enough for tests; the logic is the same. */
 export const FAST = { backoff: { baseMs: 2, maxMs: 20 }, rate: 0 } as const;
+
+/** Sends ANNOUNCEMENT as broadcast `key` through the rig's own store and client. */
+export function sendAnnouncement(
+	rig: Rig,
+	key: string,
+	options: SendOptions = FAST,
+): Promise<BroadcastSummary> {
+	return sendBroadcast(rig.store, rig.client, { key, message: ANNOUNCEMENT }, options);
+}
 
 /** Messages the simulator accepted per phone. */
 export function countsByPhone(sim: Simulator, phones: string[]): number[] {
