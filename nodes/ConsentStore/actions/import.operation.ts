@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { importContacts, type ImportFormat } from '../../core/consent';
 import { InputError } from '../../core/errors';
 import type { Language } from '../../core/store';
-import { mapEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem } from '../../shared/each-item';
+import type { ConsentContext, OperationResult } from './context';
 import { readRegion } from './parameters';
 
 const show = { show: { operation: ['import'] } };

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { mapEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem } from '../../shared/each-item';
+import type { ConsentContext, OperationResult } from './context';
 import { readPseudonym } from './parameters';
 
 export const description: INodeProperties[] = [

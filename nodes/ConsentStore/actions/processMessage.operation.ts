@@ -13,7 +13,8 @@ import {
 	type Route,
 } from '../../core/consent';
 import type { Language } from '../../core/store';
-import { forEachItem, type ConsentContext, type OperationResult } from './context';
+import { forEachItem } from '../../shared/each-item';
+import type { ConsentContext, OperationResult } from './context';
 
 const show = { show: { operation: ['processMessage'] } };
 const OUTPUTS: Route[] = ['subscribed', 'unsubscribed', 'info', 'other'];

@@ -5,7 +5,8 @@ import {
 	processingRecordMarkdown,
 	type ProcessingRecordInput,
 } from '../../core/consent';
-import { mapEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem } from '../../shared/each-item';
+import type { ConsentContext, OperationResult } from './context';
 
 const show = { show: { operation: ['processingRecord'] } };
 

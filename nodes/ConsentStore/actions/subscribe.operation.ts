@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Language } from '../../core/store';
-import { mapEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem } from '../../shared/each-item';
+import type { ConsentContext, OperationResult } from './context';
 import { readPhone } from './parameters';
 
 const show = { show: { operation: ['subscribe'] } };

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { mapEachItem, type ConsentContext, type OperationResult } from './context';
+import { mapEachItem } from '../../shared/each-item';
+import type { ConsentContext, OperationResult } from './context';
 import { readPhone, readPseudonym } from './parameters';
 
 const show = { show: { operation: ['unsubscribe'] } };

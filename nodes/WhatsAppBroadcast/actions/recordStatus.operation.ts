@@ -1,10 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../../core/errors';
 import type { StatusUpdate } from '../../core/store';
 import { openMessageId } from '../../core/webhook/sealed-message-id';
+import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
-import { forEachItem } from './item-errors';
 
 const show = { show: { operation: ['recordStatus'] } };
 const STATUSES = new Set(['sent', 'delivered', 'read', 'failed', 'played']);
@@ -60,8 +60,8 @@ function parseTime(value: unknown): Date {
 export async function execute(
 	this: IExecuteFunctions,
 	context: BroadcastContext,
-): Promise<INodeExecutionData[]> {
-	return forEachItem(this, async (i) => {
+): Promise<NodeOutputs> {
+	return mapEachItem(this, async (i) => {
 		const sealed = String(this.getNodeParameter('messageId', i, '') ?? '').trim();
 		if (!sealed)
 			throw new InputError("The message ID is empty: connect the trigger's statuses output");

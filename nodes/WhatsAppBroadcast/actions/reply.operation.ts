@@ -1,11 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { prepareMessage } from '../../core/broadcast';
 import { InputError } from '../../core/errors';
 import { isSealedSender, openSender } from '../../core/privacy/sealed-sender';
 import type { Recipient } from '../../core/store';
+import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
-import { forEachItem } from './item-errors';
 
 const show = { show: { operation: ['reply'] } };
 
@@ -57,8 +57,8 @@ async function resolveRecipient(context: BroadcastContext, value: string): Promi
 export async function execute(
 	this: IExecuteFunctions,
 	context: BroadcastContext,
-): Promise<INodeExecutionData[]> {
-	return forEachItem(this, async (i) => {
+): Promise<NodeOutputs> {
+	return mapEachItem(this, async (i) => {
 		const value = String(this.getNodeParameter('recipient', i, '') ?? '').trim();
 		if (!value)
 			throw new InputError("The recipient is empty: map the trigger's `sender` or a pseudonym");

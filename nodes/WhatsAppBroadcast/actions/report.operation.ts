@@ -1,12 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../../core/errors';
 import type { BroadcastReport } from '../../core/store';
+import type { NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
 
 const show = { show: { operation: ['report'] } };
@@ -39,15 +35,14 @@ function toJson(report: BroadcastReport): IDataObject {
 export async function execute(
 	this: IExecuteFunctions,
 	context: BroadcastContext,
-): Promise<INodeExecutionData[]> {
+): Promise<NodeOutputs> {
 	const key = String(this.getNodeParameter('reportKey', 0, '') ?? '').trim();
 	if (key) {
 		const report = await context.store.broadcastReport(key);
 		if (!report) throw new InputError(`No broadcast has the key "${key}"`);
-		return [{ json: toJson(report) }];
+		return [[{ json: toJson(report) }]];
 	}
 	const limit = this.getNodeParameter('limit', 0, 50) as number;
-	return (await context.store.listBroadcasts({ limit })).map((report) => ({
-		json: toJson(report),
-	}));
+	const reports = await context.store.listBroadcasts({ limit });
+	return [reports.map((report) => ({ json: toJson(report) }))];
 }

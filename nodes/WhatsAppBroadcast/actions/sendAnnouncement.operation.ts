@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
 	broadcastKeyFor,
@@ -15,8 +10,8 @@ import {
 } from '../../core/broadcast';
 import { CivicBroadcastError } from '../../core/errors';
 import type { DeliveryPolicy } from '../../core/store';
+import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
-import { forEachItem } from './item-errors';
 
 const show = { show: { operation: ['sendAnnouncement'] } };
 const template = { show: { operation: ['sendAnnouncement'], messageType: ['template'] } };
@@ -274,9 +269,9 @@ function messageFor(fn: IExecuteFunctions, i: number, options: Options): Message
 export async function execute(
 	this: IExecuteFunctions,
 	context: BroadcastContext,
-): Promise<INodeExecutionData[]> {
+): Promise<NodeOutputs> {
 	const items = this.getInputData();
-	return forEachItem(this, async (i) => {
+	return mapEachItem(this, async (i) => {
 		const options = this.getNodeParameter('options', i, {}) as Options;
 		const message = messageFor(this, i, options);
 		const key = broadcastKeyFor({
