@@ -4,58 +4,25 @@
  * ends in an ellipsis and never cuts a URL in half.
  */
 
-const NAMED_ENTITIES: Record<string, string> = {
-	amp: '&',
-	lt: '<',
-	gt: '>',
-	quot: '"',
-	apos: "'",
-	nbsp: ' ',
-	ndash: '–',
-	mdash: '—',
-	hellip: '…',
-	laquo: '«',
-	raquo: '»',
-	bdquo: '„',
-	ldquo: '“',
-	rdquo: '”',
-	lsquo: '‘',
-	rsquo: '’',
-	sbquo: '‚',
-	euro: '€',
-	auml: 'ä',
-	ouml: 'ö',
-	uuml: 'ü',
-	Auml: 'Ä',
-	Ouml: 'Ö',
-	Uuml: 'Ü',
-	szlig: 'ß',
-	scaron: 'š',
-	Scaron: 'Š',
-	ccaron: 'č',
-	Ccaron: 'Č',
-	zcaron: 'ž',
-	Zcaron: 'Ž',
-	eacute: 'é',
-	copy: '©',
-	reg: '®',
-	deg: '°',
-};
+import { decodeHTMLStrict } from '../../vendor/entities';
 
 const ELLIPSIS = '…';
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
 
+/**
+ * Characters that show nothing in a chat bubble: the soft hyphen (`&shy;`, a hyphenation hint for a
+ * web page's layout; a chat bubble wraps on its own), the zero-width space, the word joiner and a
+ * stray byte-order mark. Hidden, they still count towards the length limit and break searches. Zero-width (non-)joiners stay: emoji sequences (family,
+ * rainbow flag) and several scripts need them.
+ */
+const INVISIBLE = /[\u00ad\u200b\u2060\ufeff]/g;
+
+/**
+ * Decodes every HTML5 character reference (`&shy;`, `&Eacute;`, `&bull;`, `&#8211;`, `&#x1F6B0;`)
+ * once, so `&amp;amp;` stays `&amp;`; an unknown name (`&unknown;`) is kept as written.
+ */
 export function decodeEntities(text: string): string {
-	return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-		if (name[0] === '#') {
-			const code =
-				name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-			return Number.isFinite(code) && code > 0 && code <= 0x10ffff
-				? String.fromCodePoint(code)
-				: whole;
-		}
-		return NAMED_ENTITIES[name] ?? whole;
-	});
+	return decodeHTMLStrict(text);
 }
 
 export function stripHtml(text: string): string {
@@ -102,7 +69,10 @@ export interface SanitizeOptions {
 export function sanitizeParameter(value: unknown, options: SanitizeOptions): string {
 	const text = value === undefined || value === null ? '' : String(value);
 	const clean = decodeEntities(stripHtml(text))
+		.replace(INVISIBLE, '')
 		.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ')
+		// Other spaces (`&nbsp;`, `&thinsp;`) count towards Meta's limit as plain ones do.
+		.replace(/\p{Zs}/gu, ' ')
 		.replace(/ {5,}/g, '    ')
 		// Remaining control characters (after line breaks and tabs became spaces) carry no text.
 		// eslint-disable-next-line no-control-regex

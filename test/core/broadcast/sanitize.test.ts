@@ -19,6 +19,34 @@ describe('parameter sanitising', () => {
 		expect(decodeEntities('&lt;b&gt;')).toBe('<b>');
 	});
 
+	it('decodes every HTML5 entity once, keeping unknown names as written', () => {
+		expect(
+			decodeEntities('&Eacute;cole &bull; &Zcaron;upanija &hearts; &frac12; &NotEqualTilde;'),
+		).toBe('École • Županija ♥ ½ ≂̸');
+		expect(decodeEntities('&#8222;Hallo&#8220; &#x17D; &#X1f6b0;')).toBe('„Hallo“ Ž 🚰');
+		// Double-encoded text decodes one level only: the feed meant the characters `&amp;`.
+		expect(decodeEntities('Tom &amp;amp; Jerry &amp;lt;')).toBe('Tom &amp; Jerry &lt;');
+		expect(decodeEntities('&unknown; &Eacute &;')).toBe('&unknown; &Eacute &;');
+		// A raw URL's parameters are no entities, though `&sect` and `&copy` are names a browser knows.
+		expect(decodeEntities('https://x.example/?id=1&sect=2&copy=3')).toBe(
+			'https://x.example/?id=1&sect=2&copy=3',
+		);
+	});
+
+	it('drops soft hyphens and zero-width spaces but keeps the joiners emoji need', () => {
+		expect(clean('Stra&szlig;en&shy;sperrung in der Haupt&#173;stra&szlig;e')).toBe(
+			'Straßensperrung in der Hauptstraße',
+		);
+		expect(clean('a\u200bb&ZeroWidthSpace;c&NoBreak;d\ufeffe')).toBe('abcde');
+		const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}';
+		expect(clean(`Familie ${family} &zwj;`)).toBe(`Familie ${family} \u200d`);
+		expect(clean('&shy;'.repeat(10) + 'x', 3)).toBe('x');
+	});
+
+	it('treats no-break and other Unicode spaces as spaces under the four-space limit', () => {
+		expect(clean('a&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;b&thinsp;c\u202fd')).toBe('a    b c d');
+	});
+
 	it('removes newlines and tabs and allows at most four consecutive spaces', () => {
 		const out = clean('Zeile 1\nZeile 2\r\n\tEnde        mit      Abstand');
 		expect(out).not.toMatch(/[\n\r\t]/);
