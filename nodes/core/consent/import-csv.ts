@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import { readCsvRecords } from './import-csv-records';
 import type { ImportProblem, RawContact } from './import-entry';
 
 const PHONE_HEADERS =
@@ -11,17 +12,21 @@ const LOOKS_LIKE_PHONE = /^\+?[\d\s()./-]{6,}$/;
 /**
  * Reads a CSV of contacts: a header row naming the columns (phone / name / language, in German,
  * Slovenian or English, or Google's `Phone 1 - Value`), or no header and a number in one column.
- * Separator `,`, `;` or tab, detected from the first line; quotes as in RFC 4180.
+ * Separator `,`, `;` or tab, detected from the first line; quotes as in RFC 4180 (see
+ * import-csv-records.ts).
  */
 export function parseCsvContacts(text: string): {
 	contacts: RawContact[];
 	problems: ImportProblem[];
 } {
-	const lines = splitLines(text);
-	const first = lines.find((l) => l.text.trim() !== '');
-	if (!first) throw new InputError('The CSV is empty: paste or attach the list of contacts');
-	const separator = detectSeparator(first.text);
-	const header = splitRow(first.text, separator).map(headerName);
+	const clean = text.replace(/^\uFEFF/, '');
+	const firstLine = clean.split(/\r\n|\n|\r/).find((l) => l.trim() !== '');
+	if (firstLine === undefined)
+		throw new InputError('The CSV is empty: paste or attach the list of contacts');
+	const separator = detectSeparator(firstLine);
+	const { records, unclosed } = readCsvRecords(clean, separator);
+	const problems: ImportProblem[] = unclosed.map((line) => ({ line, reason: 'unbalanced quotes' }));
+	const header = (records[0]?.cells ?? []).map(headerName);
 	const columns = {
 		phone: header.findIndex((h) => PHONE_HEADERS.test(h)),
 		name: header.findIndex((h) => NAME_HEADERS.test(h)),
@@ -29,19 +34,10 @@ export function parseCsvContacts(text: string): {
 	};
 	const hasHeader = columns.phone >= 0;
 	const contacts: RawContact[] = [];
-	const problems: ImportProblem[] = [];
-	for (const line of lines) {
-		if (line.text.trim() === '' || (hasHeader && line === first)) continue;
-		let cells: string[];
-		try {
-			cells = splitRow(line.text, separator);
-		} catch {
-			problems.push({ line: line.number, reason: 'unbalanced quotes' });
-			continue;
-		}
+	for (const { line, cells } of hasHeader ? records.slice(1) : records) {
 		if (hasHeader) {
 			contacts.push({
-				line: line.number,
+				line,
 				phone: cells[columns.phone],
 				name: columns.name >= 0 ? cells[columns.name] : undefined,
 				language: columns.language >= 0 ? cells[columns.language] : undefined,
@@ -50,7 +46,7 @@ export function parseCsvContacts(text: string): {
 			// Without a header: the cell that looks like a number is the number, the other a name.
 			const phoneAt = cells.findIndex((c) => LOOKS_LIKE_PHONE.test(c.trim()));
 			contacts.push({
-				line: line.number,
+				line,
 				phone: phoneAt >= 0 ? cells[phoneAt] : undefined,
 				name: cells.find(
 					(c, i) => i !== phoneAt && c.trim() !== '' && !LOOKS_LIKE_PHONE.test(c.trim()),
@@ -73,37 +69,4 @@ function detectSeparator(line: string): string {
 	const counts = [';', ',', '\t'].map((s) => [s, line.split(s).length] as const);
 	counts.sort((a, b) => b[1] - a[1]);
 	return counts[0][1] > 1 ? counts[0][0] : ',';
-}
-
-function splitLines(text: string): Array<{ number: number; text: string }> {
-	return text
-		.replace(/^\uFEFF/, '')
-		.split(/\r?\n/)
-		.map((t, i) => ({ number: i + 1, text: t }));
-}
-
-/** One CSV row (quoted fields may hold the separator; a doubled quote is a quote). */
-function splitRow(line: string, separator: string): string[] {
-	const cells: string[] = [];
-	let cell = '';
-	let quoted = false;
-	for (let i = 0; i < line.length; i++) {
-		const c = line[i];
-		if (quoted) {
-			if (c === '"' && line[i + 1] === '"') {
-				cell += '"';
-				i++;
-			} else if (c === '"') quoted = false;
-			else cell += c;
-		} else if (c === '"' && cell.trim() === '') {
-			quoted = true;
-			cell = '';
-		} else if (c === separator) {
-			cells.push(cell);
-			cell = '';
-		} else cell += c;
-	}
-	if (quoted) throw new Error('unbalanced quotes');
-	cells.push(cell);
-	return cells.map((c) => c.trim());
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
 	importContacts,
 	parseCsvContacts,
@@ -5,6 +6,7 @@ import {
 	validateContacts,
 	type ImportOptions,
 } from '../../../nodes/core/consent';
+import { readCsvRecords } from '../../../nodes/core/consent/import-csv-records';
 import { InputError } from '../../../nodes/core/errors';
 import type { Store } from '../../../nodes/core/store';
 import { findPhoneLeaks } from '../../support/privacy';
@@ -45,10 +47,71 @@ describe('CSV parsing', () => {
 		]);
 	});
 
-	it('reports unbalanced quotes by line', () => {
-		expect(parseCsvContacts('phone\n"0151 1234567\n01511234568').problems).toEqual([
-			{ line: 2, reason: 'unbalanced quotes' },
+	it('keeps line breaks and quotes inside quoted cells (RFC 4180), numbering records by their first line', () => {
+		// Google's export: a multi-line note whose second line is a number, then quoted quotes.
+		const csv = [
+			'Name,Notes,Phone 1 - Value',
+			'Gast_0001,"Nachbarin,',
+			'0151 9999999 nur abends",+49 151 1111111',
+			'"Gast_""0002""","",+49 151 2222222',
+			'"Gast_0003","Zeile 1\r\nZeile 2\rZeile 3\n\nZeile 5",+49 151 3333333',
+			'Gast_0004,,+49 151 4444444',
+		].join('\r\n');
+		const { contacts, problems } = parseCsvContacts(csv);
+		expect(problems).toEqual([]);
+		expect(contacts).toEqual([
+			{ line: 2, name: 'Gast_0001', phone: '+49 151 1111111', language: undefined },
+			{ line: 4, name: 'Gast_"0002"', phone: '+49 151 2222222', language: undefined },
+			{ line: 5, name: 'Gast_0003', phone: '+49 151 3333333', language: undefined },
+			{ line: 10, name: 'Gast_0004', phone: '+49 151 4444444', language: undefined },
 		]);
+		// Without a header too: the number on the note's second line is no contact of its own.
+		expect(parseCsvContacts('Gast_0005;"Notiz\n0151 9999999";0151 5555555\n').contacts).toEqual([
+			{ line: 1, name: 'Gast_0005', phone: '0151 5555555' },
+		]);
+	});
+
+	it('reports a quote that never closes on its line and reads the lines after it', () => {
+		expect(parseCsvContacts('phone\n"0151 1234567\n01511234568')).toEqual({
+			problems: [{ line: 2, reason: 'unbalanced quotes' }],
+			contacts: [{ line: 3, phone: '01511234568', name: undefined, language: undefined }],
+		});
+		// A quote inside a cell is text; a closed quoted cell may span lines before a stray one.
+		expect(
+			parseCsvContacts('name;phone\n5" Display;0151 1\n"a\nb";0151 2\n"x;0151 3\ny;0151 4'),
+		).toEqual({
+			problems: [{ line: 5, reason: 'unbalanced quotes' }],
+			contacts: [
+				{ line: 2, name: '5" Display', phone: '0151 1', language: undefined },
+				{ line: 3, name: 'a\nb', phone: '0151 2', language: undefined },
+				{ line: 6, name: 'y', phone: '0151 4', language: undefined },
+			],
+		});
+	});
+
+	it('reads back any cells written as RFC 4180 quoted fields, with the line each record starts on', () => {
+		const cell = fc
+			.array(fc.constantFrom('a', 'Ž', '1', ' ', ';', ',', '"', '""', '\n', '\r\n', '\r'), {
+				maxLength: 8,
+			})
+			.map((parts) => parts.join(''));
+		const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
+		const breaks = (text: string) => text.split(/\r\n|\n|\r/).length - 1;
+		fc.assert(
+			fc.property(
+				fc.array(fc.array(cell, { minLength: 1, maxLength: 4 }), { maxLength: 6 }),
+				(rows) => {
+					const csv = rows.map((cells) => cells.map(quote).join(';')).join('\r\n');
+					let line = 1;
+					const expected = rows.map((cells) => {
+						const record = { line, cells: cells.map((c) => c.trim()) };
+						line += cells.reduce((n, c) => n + breaks(c), 0) + 1;
+						return record;
+					});
+					expect(readCsvRecords(csv, ';')).toEqual({ records: expected, unclosed: [] });
+				},
+			),
+		);
 	});
 
 	it('refuses an empty list', () => {
