@@ -7,8 +7,14 @@ export interface FaultConfig {
 	latencyMs?: number | { min: number; max: number };
 	/** Share (0–1) of requests answered with HTTP 500 (Meta code 2, "API Service"). */
 	serverErrorShare?: number;
-	/** Share of requests held without an answer until the client gives up. */
+	/** Share of requests held without an answer and never accepted: timeouts that certainly delivered nothing. */
 	timeoutShare?: number;
+	/**
+	 * How long a held request stays open before the simulator closes its connection, still
+	 * unanswered and not accepted. Unset: until the client gives up. Setting it lets a test keep the
+	 * client's own timeout long (so it never fires on an accepted request) and still end held ones.
+	 */
+	holdMs?: number;
 	/** Share of sends recorded as accepted whose connection is then destroyed before the answer. */
 	crashAfterAcceptShare?: number;
 	/** Meta error code to answer for given recipients (e.g. `{ '4915100000001': 131026 }`). */

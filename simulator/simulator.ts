@@ -8,11 +8,13 @@ import type { CitizenIdentity, CitizenMessage, ServerStatusValue } from './paylo
 import { acceptedResponse, decideSend } from './send-message';
 import { SimulatorState, type AcceptedMessage, type Counters, type WebhookDelivery } from './state';
 import { handleAdmin } from './admin-routes';
+import { listTemplates } from './template-list';
 import { WebhookSender, type CitizenSend, type DeliveryOptions } from './webhooks';
 
 const MESSAGES_PATH = /^\/(v\d+\.\d+)\/([^/]+)\/messages$/;
 const NODE_PATH = /^\/(v\d+\.\d+)\/([^/]+)$/;
 const SUBSCRIPTIONS_PATH = /^\/(v\d+\.\d+)\/([^/]+)\/subscriptions$/;
+const TEMPLATES_PATH = /^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/;
 
 /** A WhatsApp Cloud API stand-in: a real HTTP server on loopback. */
 export class Simulator {
@@ -145,6 +147,9 @@ export class Simulator {
 		if (messages && req.method === 'POST') return this.sendMessage(req, res, messages[2], raw);
 		const subscriptions = SUBSCRIPTIONS_PATH.exec(url.pathname);
 		if (subscriptions) return this.appSubscriptions(req, res, subscriptions[2], raw);
+		const templates = TEMPLATES_PATH.exec(url.pathname);
+		if (templates && req.method === 'GET')
+			return this.messageTemplates(req, res, templates[2], url);
 		const node = NODE_PATH.exec(url.pathname);
 		if (node && req.method === 'GET') return this.phoneNumberInfo(req, res, node[2]);
 		this.json(res, 404, metaError(100, `Unknown path ${url.pathname}`).body);
@@ -166,8 +171,7 @@ export class Simulator {
 		const faults = this.config.faults;
 		if (faults.timeoutShare && this.random() < faults.timeoutShare) {
 			this.state.counters.timeouts += 1;
-			this.held.add(res);
-			return;
+			return this.hold(res, faults.holdMs);
 		}
 		if (faults.serverErrorShare && this.random() < faults.serverErrorShare) {
 			this.state.counters.serverErrors += 1;
@@ -241,6 +245,19 @@ export class Simulator {
 		});
 	}
 
+	private messageTemplates(
+		req: IncomingMessage,
+		res: ServerResponse,
+		wabaId: string,
+		url: URL,
+	): void {
+		if (!this.authorised(req))
+			return this.answerError(res, metaError(190, 'Invalid OAuth access token'), 0);
+		if (wabaId !== this.config.wabaId)
+			return this.answerError(res, metaError(100, `Object with ID '${wabaId}' does not exist`), 0);
+		this.json(res, 200, listTemplates(this.config.templates, url.searchParams.get('name')));
+	}
+
 	private appSubscriptions(
 		req: IncomingMessage,
 		res: ServerResponse,
@@ -289,6 +306,13 @@ export class Simulator {
 		if (latency === undefined) return 0;
 		if (typeof latency === 'number') return latency;
 		return latency.min + this.random() * (latency.max - latency.min);
+	}
+
+	/** Never answers and never accepts; closes the connection after `ms` when given. */
+	private hold(res: ServerResponse, ms: number | undefined): void {
+		this.held.add(res);
+		res.on('close', () => this.held.delete(res));
+		if (ms !== undefined) this.delay(ms, () => res.socket?.destroy());
 	}
 
 	private answerError(res: ServerResponse, error: SimError, delayMs: number): void {

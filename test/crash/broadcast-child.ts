@@ -7,7 +7,7 @@ import { CloudApiClient } from '../../nodes/core/cloud-api';
 import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
 import { openStore } from '../../nodes/core/store';
 import type { DeliveryPolicy } from '../../nodes/core/store';
-import { ANNOUNCEMENT, DATA_KEY } from '../core/broadcast/support';
+import { ANNOUNCEMENT, DATA_KEY, GENEROUS_TIMEOUT_MS } from '../core/broadcast/support';
 
 interface ChildConfig {
 	dbPath: string;
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
 		version: 'v24.0',
 		phoneNumberId: config.phoneNumberId,
 		accessToken: config.accessToken,
+		// Only SIGKILL may interrupt a send here: a timeout on a busy machine would add duplicates.
+		timeoutMs: GENEROUS_TIMEOUT_MS,
 	});
 	const summary = await sendBroadcast(
 		store,

@@ -1,7 +1,21 @@
+/**
+ * Kills a sending process with SIGKILL at random points and resumes it; the delivery guarantees
+ * must hold whatever the points.
+ *
+ * The points come from a seed, printed in the test names and on the console, e.g.
+ * `crash test (CRASH_SEED=123456789)`. To replay a failure with the same kill points:
+ *
+ *     CRASH_SEED=123456789 npx jest test/crash
+ *
+ * The seed fixes after how many more accepted messages each kill falls; which sends are in flight
+ * at that instant still depends on how the machine schedules the two processes.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import path from 'node:path';
 
 import type { DeliveryPolicy } from '../../nodes/core/store';
+import { seededRandom } from '../../simulator/limits';
 import { countsByPhone, seedSubscribers, startRig, type Rig } from '../core/broadcast/support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -11,6 +25,15 @@ const IN_FLIGHT = 8;
 const KILLS = 4;
 /** A killed sender's lease must run out before the broadcast can resume: keep it short here. */
 const LEASE_MS = 200;
+const SEED = crashSeed(process.env.CRASH_SEED);
+
+function crashSeed(given: string | undefined): number {
+	if (given === undefined || given.trim() === '') return randomInt(1, 2 ** 31);
+	const seed = Number(given);
+	if (!Number.isSafeInteger(seed) || seed < 0)
+		throw new Error(`CRASH_SEED must be a whole number such as 123456789 (got "${given}")`);
+	return seed;
+}
 
 function startChild(
 	rig: Rig,
@@ -40,20 +63,24 @@ function startChild(
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
-/** Kills the sending process several times at random points, then lets a last run finish. */
+/** Kills the sending process several times at the seed's points, then lets a last run finish. */
 async function crashAndResume(rig: Rig, policy: DeliveryPolicy): Promise<number> {
+	// Each test draws from its own stream of the seed, so either one replays on its own too.
+	const random = seededRandom(SEED);
 	let kills = 0;
 	for (let round = 0; round < KILLS; round++) {
 		const run = startChild(rig, policy);
 		let done = false;
 		void run.exited.then(() => (done = true));
 		// A random point: after 15–60 more messages were accepted by the simulator.
-		const target = rig.sim.counters().accepted + 15 + Math.floor(Math.random() * 45);
+		const target = rig.sim.counters().accepted + 15 + Math.floor(random() * 45);
 		while (!done && rig.sim.counters().accepted < target) await tick();
 		if (done) break;
 		run.child.kill('SIGKILL');
 		await run.exited;
 		kills += 1;
+		// The dead child renewed its lease before it died, so it ends within LEASE_MS of now: a
+		// wait of at least that long, not a race with it.
 		await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 50));
 	}
 	const last = startChild(rig, policy);
@@ -62,8 +89,9 @@ async function crashAndResume(rig: Rig, policy: DeliveryPolicy): Promise<number>
 	return kills;
 }
 
-describe('crash test: the sending process is killed with SIGKILL and resumed', () => {
+describe(`crash test (CRASH_SEED=${SEED}): the sending process is killed with SIGKILL and resumed`, () => {
 	let rig: Rig;
+	beforeAll(() => console.log(`Crash test kill points from CRASH_SEED=${SEED}`));
 	afterEach(async () => rig?.close());
 
 	it('at-least-once: nobody missed, duplicates at most the in-flight limit per crash', async () => {

@@ -40,6 +40,14 @@ describe('simulator: fault injection', () => {
 		expect(sim.accepted()).toHaveLength(0);
 	});
 
+	it('with holdMs, closes a held request itself: no answer, nothing accepted', async () => {
+		sim.configure({ faults: { timeoutShare: 1, holdMs: 5 } });
+		// No client-side deadline: only the simulator can end this request.
+		await expect(send(sim, announcement('4915100000015', 'x'))).rejects.toThrow();
+		expect(sim.counters()).toMatchObject({ timeouts: 1, accepted: 0 });
+		expect(sim.messagesTo('4915100000015')).toHaveLength(0);
+	});
+
 	it('answers given error codes for given recipients', async () => {
 		sim.configure({
 			faults: { recipientErrors: { '4915100000011': 131026, '4915100000012': 131050 } },

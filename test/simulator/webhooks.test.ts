@@ -138,7 +138,7 @@ describe('simulator: simulated citizens and status webhooks', () => {
 			statuses: { auto: true, outOfOrder: true, sequence: ['sent', 'delivered', 'read'] },
 		});
 		await send(sim, announcement('4915112345679', 'y'));
-		await waitFor(() => hook.received.length === 3);
+		await hook.receivedCount(3);
 		const statuses = hook.received.map((r) => {
 			const value = (r.parsed as ServerEnvelope).entry[0].changes[0].value as {
 				statuses: Array<{ status: string; pricing?: object }>;
@@ -177,11 +177,3 @@ describe('simulator: simulated citizens and status webhooks', () => {
 		expect(hook.received.map((r) => r.validSignature)).toEqual([false, false]);
 	});
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-	const until = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > until) throw new Error('condition not met in time');
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}

@@ -14,6 +14,7 @@ export interface ReceivedWebhook {
 export class WebhookReceiver {
 	readonly received: ReceivedWebhook[] = [];
 	private server?: Server;
+	private onReceive?: () => void;
 	url = '';
 
 	constructor(private readonly appSecret: string) {}
@@ -32,12 +33,20 @@ export class WebhookReceiver {
 					validSignature: valid,
 					parsed: JSON.parse(raw.toString('utf8')),
 				});
+				this.onReceive?.();
 				res.writeHead(valid ? 200 : 401).end();
 			});
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
 		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
 		return this;
+	}
+
+	/** Resolves once `count` webhooks have arrived: an event to wait for, not a deadline. */
+	async receivedCount(count: number): Promise<void> {
+		while (this.received.length < count)
+			await new Promise<void>((resolve) => (this.onReceive = resolve));
+		this.onReceive = undefined;
 	}
 
 	async stop(): Promise<void> {

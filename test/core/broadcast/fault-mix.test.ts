@@ -1,28 +1,68 @@
-import { countsByPhone, seedSubscribers, sendAnnouncement, startRig, type Rig } from './support';
+import { sendBroadcast } from '../../../nodes/core/broadcast';
+import { CloudApiClient, type MessageSender } from '../../../nodes/core/cloud-api';
+import {
+	ANNOUNCEMENT,
+	countsByPhone,
+	seedSubscribers,
+	sendAnnouncement,
+	startRig,
+	type Rig,
+} from './support';
+
+/**
+ * The real client, except that on the given calls this whole process freezes first, as on a
+ * machine whose cores are busy elsewhere: answers the simulator has already written wait unread,
+ * and every timer that fell due meanwhile fires before they are read.
+ */
+function freezingSender(
+	client: MessageSender,
+	onCalls: number[],
+	freezeMs: number,
+): MessageSender & { freezes: number } {
+	let calls = 0;
+	const sender = {
+		freezes: 0,
+		send: (message: Parameters<MessageSender['send']>[0]) => {
+			calls += 1;
+			if (onCalls.includes(calls)) {
+				const until = performance.now() + freezeMs;
+				while (performance.now() < until) {
+					// Busy on purpose: a frozen event loop, not a sleep.
+				}
+				sender.freezes += 1;
+			}
+			return client.send(message);
+		},
+	};
+	return sender;
+}
 
 describe('sender engine under a fault mix', () => {
 	let rig: Rig;
 	afterEach(async () => rig?.close());
 
-	it('10% 500s, 5% timeouts, bursts of 130429: every send delivered, none twice', async () => {
-		rig = await startRig(
-			{
-				seed: 42,
-				faults: {
-					serverErrorShare: 0.1,
-					timeoutShare: 0.05,
-					throttleBursts: { period: 60, length: 6 },
-				},
+	it('10% 500s, 5% held requests, bursts of 130429, a freezing process: every send delivered, none twice', async () => {
+		// Held requests are closed by the simulator, unanswered and not accepted: to the client an
+		// answer lost on the way, the same uncertain retry as its own timeout. That timeout stays at
+		// the rig's generous default, so it can fire on no request the simulator accepted.
+		rig = await startRig({
+			seed: 42,
+			faults: {
+				serverErrorShare: 0.1,
+				timeoutShare: 0.05,
+				holdMs: 20,
+				throttleBursts: { period: 60, length: 6 },
 			},
-			150,
-		);
-		const phones = await seedSubscribers(rig.store, 300);
-		const summary = await sendAnnouncement(rig, 'mix', {
-			rate: 0,
-			maxInFlight: 16,
-			maxAttempts: 12,
-			backoff: { baseMs: 2, maxMs: 40 },
 		});
+		const phones = await seedSubscribers(rig.store, 300);
+		const sender = freezingSender(rig.client, [60, 150, 240], 300);
+		const summary = await sendBroadcast(
+			rig.store,
+			sender,
+			{ key: 'mix', message: ANNOUNCEMENT },
+			{ rate: 0, maxInFlight: 16, maxAttempts: 12, backoff: { baseMs: 2, maxMs: 40 } },
+		);
+		expect(sender.freezes).toBe(3);
 		const counters = rig.sim.counters();
 		expect(counters.serverErrors).toBeGreaterThan(0);
 		expect(counters.timeouts).toBeGreaterThan(0);
@@ -34,5 +74,36 @@ describe('sender engine under a fault mix', () => {
 			recipients: 300,
 			accepted: 300,
 		});
+	});
+
+	it("the client's own timeout on held requests: nothing accepted, the rows released, a rerun sends once", async () => {
+		rig = await startRig({ faults: { timeoutShare: 1 } });
+		const phones = await seedSubscribers(rig.store, 3);
+		// Every request is held and never answered, so this timeout can only ever end a held one:
+		// its length does not matter, however busy the machine.
+		const impatient = new CloudApiClient({
+			baseUrl: rig.sim.baseUrl,
+			version: 'v24.0',
+			phoneNumberId: rig.sim.config.phoneNumberId,
+			accessToken: rig.sim.config.accessToken,
+			timeoutMs: 20,
+		});
+		const timedOut = await sendBroadcast(
+			rig.store,
+			impatient,
+			{ key: 'held', message: ANNOUNCEMENT },
+			{ rate: 0, maxAttempts: 2, backoff: { baseMs: 1, maxMs: 5 } },
+		).finally(() => impatient.close());
+		expect(timedOut).toMatchObject({
+			sent: 0,
+			failed: 3,
+			failedByReason: { retries_exhausted: 3 },
+			aborted: false,
+		});
+		expect(rig.sim.counters()).toMatchObject({ timeouts: 6, accepted: 0 });
+		rig.sim.configure({ faults: {} });
+		const rerun = await sendAnnouncement(rig, 'held');
+		expect(rerun.sent).toBe(3);
+		expect(countsByPhone(rig.sim, phones)).toEqual([1, 1, 1]);
 	});
 });

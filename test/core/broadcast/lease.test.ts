@@ -1,5 +1,7 @@
-import { BroadcastBusyError } from '../../../nodes/core/broadcast';
+import { BroadcastBusyError, sendBroadcast } from '../../../nodes/core/broadcast';
+import type { MessageSender } from '../../../nodes/core/cloud-api';
 import {
+	ANNOUNCEMENT,
 	FAST,
 	countsByPhone,
 	seedSubscribers,
@@ -13,10 +15,32 @@ describe('sending lease: one execution per broadcast at a time', () => {
 	afterEach(async () => rig?.close());
 
 	it('a second run of the same key is refused while the first sends; afterwards it resumes', async () => {
-		rig = await startRig({ faults: { latencyMs: 5 } });
+		rig = await startRig();
 		const phones = await seedSubscribers(rig.store, 40);
-		const first = sendAnnouncement(rig, 'same', { ...FAST, maxInFlight: 2 });
-		while (rig.sim.counters().accepted < 3) await new Promise((resolve) => setImmediate(resolve));
+		// The first run's fourth send waits for the gate: it is certainly still sending (and holding
+		// its lease) while the second run tries, however the machine schedules the two.
+		let openGate = () => {};
+		const gate = new Promise<void>((resolve) => (openGate = resolve));
+		let calls = 0;
+		let gateReached = () => {};
+		const reached = new Promise<void>((resolve) => (gateReached = resolve));
+		const gated: MessageSender = {
+			send: async (message) => {
+				calls += 1;
+				if (calls > 3) {
+					gateReached();
+					await gate;
+				}
+				return rig.client.send(message);
+			},
+		};
+		const first = sendBroadcast(
+			rig.store,
+			gated,
+			{ key: 'same', message: ANNOUNCEMENT },
+			{ ...FAST, maxInFlight: 2 },
+		);
+		await reached;
 		await expect(sendAnnouncement(rig, 'same')).rejects.toThrow(BroadcastBusyError);
 		await expect(sendAnnouncement(rig, 'same')).rejects.toThrow(
 			/is being sent by another execution right now/,
@@ -24,6 +48,7 @@ describe('sending lease: one execution per broadcast at a time', () => {
 		// Another announcement is not held up.
 		const other = await sendAnnouncement(rig, 'other');
 		expect(other.sent).toBe(40);
+		openGate();
 		expect((await first).sent).toBe(40);
 		const again = await sendAnnouncement(rig, 'same');
 		expect(again).toMatchObject({ sent: 0, skippedAlreadySent: 40 });

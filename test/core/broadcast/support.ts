@@ -43,10 +43,17 @@ export interface Rig {
 	close(): Promise<void>;
 }
 
+/**
+ * The client's default timeout in tests: longer than any test may run. A client timeout that
+ * fires on a request the simulator accepted (the process was too busy to read the answer in time)
+ * makes the engine send again; tests that want timeouts use held requests instead.
+ */
+export const GENEROUS_TIMEOUT_MS = 120_000;
+
 /** A real SQLite store on a temp file, a real simulator, a real client: nothing mocked. */
 export async function startRig(
 	simOptions: SimulatorOptions = {},
-	clientTimeoutMs = 2_000,
+	clientTimeoutMs = GENEROUS_TIMEOUT_MS,
 ): Promise<Rig> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'broadcast-'));
 	const dbPath = path.join(dir, 'store.sqlite');
