@@ -33,11 +33,12 @@ export function parseVcardContacts(text: string): {
 			card = undefined;
 			continue;
 		}
-		const colon = trimmed.indexOf(':');
-		if (colon < 0) continue;
-		const [property, ...params] = trimmed.slice(0, colon).split(';');
-		const name = property.replace(/^item\d+\./i, '').toUpperCase();
-		const value = unescape(trimmed.slice(colon + 1));
+		const property = splitProperty(trimmed);
+		if (!property) continue;
+		const { name, params, raw } = property;
+		const value = unescape(
+			isQuotedPrintable(params) ? decodeQuotedPrintable(raw, charsetOf(params)) : raw,
+		);
 		if (name === 'FN') card.name = value;
 		else if (name === 'N' && !card.name)
 			card.name = value.split(';').filter(Boolean).reverse().join(' ');
@@ -52,17 +53,73 @@ export function parseVcardContacts(text: string): {
 	return { contacts, problems };
 }
 
-/** Continuation lines start with a space or tab (RFC 6350 §3.2); they keep the first line's number. */
+/**
+ * Joins a property's physical lines into one: a continuation line starts with a space or tab
+ * (vCard 3 and 4, RFC 6350 §3.2; one whitespace character is removed), and in vCard 2.1 a
+ * quoted-printable value whose line ends in `=` (a soft line break, RFC 2045 §6.7) goes on in the
+ * next line as it stands. Joined lines keep the first line's number.
+ */
 function unfold(text: string): Array<{ number: number; text: string }> {
 	const out: Array<{ number: number; text: string }> = [];
+	let softBreak = false;
 	text
 		.replace(/^\uFEFF/, '')
-		.split(/\r?\n/)
+		.split(/\r\n|\n|\r/)
 		.forEach((raw, i) => {
-			if (/^[ \t]/.test(raw) && out.length) out[out.length - 1].text += raw.slice(1);
+			const last = out[out.length - 1];
+			if (last && softBreak) last.text = last.text.trimEnd().slice(0, -1) + raw;
+			else if (last && /^[ \t]/.test(raw)) last.text += raw.slice(1);
 			else out.push({ number: i + 1, text: raw });
+			const current = out[out.length - 1].text;
+			softBreak = /=\s*$/.test(current) && isQuotedPrintable(splitProperty(current)?.params ?? []);
 		});
 	return out;
+}
+
+/** `item1.TEL;TYPE=CELL:+49…` → name `TEL`, params `['TYPE=CELL']`, raw value `+49…`. */
+function splitProperty(line: string): { name: string; params: string[]; raw: string } | undefined {
+	const colon = line.indexOf(':');
+	if (colon < 0) return undefined;
+	const [property, ...params] = line.slice(0, colon).split(';');
+	const name = property
+		.trim()
+		.replace(/^item\d+\./i, '')
+		.toUpperCase();
+	return { name, params, raw: line.slice(colon + 1) };
+}
+
+/** vCard 2.1 writes `ENCODING=QUOTED-PRINTABLE`, or the bare `QUOTED-PRINTABLE`. */
+function isQuotedPrintable(params: string[]): boolean {
+	return params.some((p) => /^(ENCODING=)?QUOTED-PRINTABLE$/i.test(p.trim()));
+}
+
+function charsetOf(params: string[]): string {
+	const param = params.find((p) => /^CHARSET=/i.test(p.trim()));
+	return param ? param.trim().slice('CHARSET='.length) : 'UTF-8';
+}
+
+/**
+ * `=XX` is one byte; the bytes are text in the card's charset (UTF-8 unless it names another, as old
+ * phones do with ISO-8859-1). An `=` without two hex digits is kept as written (RFC 2045 §6.7).
+ * Hand-written: a quoted-printable library would decode only the `=XX` bytes, a few lines here;
+ * finding where a value ends is the vCard part (unfold above).
+ */
+function decodeQuotedPrintable(value: string, charset: string): string {
+	const encoder = new TextEncoder();
+	// Split keeps the `=XX` escapes at odd positions, the literal text between them at even ones.
+	const bytes = value
+		.split(/(=[0-9A-Fa-f]{2})/)
+		.flatMap((part, i) => (i % 2 ? [parseInt(part.slice(1), 16)] : [...encoder.encode(part)]));
+	return textDecoder(charset).decode(Uint8Array.from(bytes));
+}
+
+function textDecoder(charset: string): TextDecoder {
+	try {
+		return new TextDecoder(charset);
+	} catch {
+		// An unknown charset label: UTF-8 is what nearly every phone writes.
+		return new TextDecoder();
+	}
 }
 
 function unescape(value: string): string {

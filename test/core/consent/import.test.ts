@@ -147,6 +147,52 @@ describe('vCard parsing', () => {
 		expect(problems).toEqual([{ line: 13, reason: 'contact without a telephone number' }]);
 	});
 
+	it('decodes vCard 2.1 quoted-printable names, across soft line breaks and in UTF-8 or Latin-1', () => {
+		const card = (...lines: string[]) =>
+			['BEGIN:VCARD', 'VERSION:2.1', ...lines, 'TEL;CELL:+49 151 12345678', 'END:VCARD'].join(
+				'\r\n',
+			);
+		const name = (text: string) => parseVcardContacts(text).contacts[0].name;
+		expect(name(card('FN;ENCODING=QUOTED-PRINTABLE:=47=61=73=74=5F=30=30=30=37'))).toBe(
+			'Gast_0007',
+		);
+		// Android's export: N and FN both encoded, long values broken with `=` at the line's end.
+		expect(
+			name(
+				card(
+					'N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C5=BD=75=70=61=6E;=C5=BD=69=67=61;;;',
+					'FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C5=BD=69=67=61=20=C5=BD=75=70=61=',
+					'=6E=C4=8D=69=C4=8D',
+				),
+			),
+		).toBe('Žiga Župančič');
+		// A soft break may fall between the two bytes of one UTF-8 character, and may repeat.
+		expect(name(card('FN;CHARSET=UTF-8;QUOTED-PRINTABLE:Gost_=C5=', '=BD=', '0042'))).toBe(
+			'Gost_Ž0042',
+		);
+		expect(name(card('N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C5=BD=75=70=61=6E;Ana'))).toBe(
+			'Ana Župan',
+		);
+		expect(name(card('FN;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:M=FCller =3D 1'))).toBe(
+			'Müller = 1',
+		);
+		// An `=` that starts no escape is text; a value not marked quoted-printable is taken as written.
+		expect(name(card('FN;ENCODING=QUOTED-PRINTABLE:a=zb=4'))).toBe('a=zb=4');
+		expect(name(card('FN:=47=61'))).toBe('=47=61');
+		// The TEL after the encoded name is still read on its own line.
+		expect(parseVcardContacts(card('FN;QUOTED-PRINTABLE:=47=', '=61')).contacts).toEqual([
+			{ line: 5, phone: '+49 151 12345678', name: 'Ga' },
+		]);
+	});
+
+	it('unfolds vCard 3 and 4 lines, a name folded mid-word included', () => {
+		const vcf =
+			'BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Gast_\r\n 0008\r\nTEL;TYPE=cell:+49 151\r\n\t 87654321\r\nEND:VCARD\r\n';
+		expect(parseVcardContacts(vcf).contacts).toEqual([
+			{ line: 5, phone: '+49 151 87654321', name: 'Gast_0008' },
+		]);
+	});
+
 	it('reports a card that never ends and refuses text without cards', () => {
 		expect(parseVcardContacts('BEGIN:VCARD\nTEL:+4915112345678\n').problems).toEqual([
 			{ line: 1, reason: 'vCard without END:VCARD' },
@@ -244,6 +290,22 @@ describe('importContacts (real SQLite store)', () => {
 		const summary = await importContacts(store, vcf, { ...options, language: 'sl' });
 		expect(summary.pseudonyms).toEqual(['Gast_0042']);
 		expect((await store.findByIdentity({ phone: '38640123456' }))?.language).toBe('sl');
+	});
+
+	it("keeps a quoted-printable vCard 2.1 pseudonym, and a CSV note's second line is nobody", async () => {
+		const vcf = [
+			'BEGIN:VCARD',
+			'VERSION:2.1',
+			'FN;ENCODING=QUOTED-PRINTABLE:=47=61=73=74=5F=30=30=30=37',
+			'TEL;CELL:+49 151 70000007',
+			'END:VCARD',
+		].join('\r\n');
+		expect((await importContacts(store, vcf, options)).pseudonyms).toEqual(['Gast_0007']);
+		const csv = 'Name;Notiz;Telefon\nGast_0010;"ruft an von\n0151 99999999";0151 10101010\n';
+		const summary = await importContacts(store, csv, options);
+		expect(summary).toMatchObject({ imported: 1, invalid: [], pseudonyms: ['Gast_0010'] });
+		expect(await store.findByIdentity({ phone: '4915199999999' })).toBeUndefined();
+		expect(await store.countSubscribers()).toBe(2);
 	});
 
 	it('refuses an empty import', async () => {
