@@ -15,6 +15,8 @@ export const WORKFLOW_FILES = [
 	'rss-announcements.json',
 	'gazette-announcements.json',
 	'cms-announcements.json',
+	// The others name it as their error workflow (settings.errorWorkflow = its id).
+	'error-alerts.json',
 ] as const;
 
 export type WorkflowFile = (typeof WORKFLOW_FILES)[number];
