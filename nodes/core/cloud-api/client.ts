@@ -4,6 +4,9 @@ import https from 'node:https';
 import { ConfigError } from '../errors';
 import { abortAdvice, classifyError } from './classify';
 import { CloudApiError } from './errors';
+import { proxyFor, type ProxyEnv, type ProxyServer } from './proxy-env';
+import { ProxyError, proxyCloudApiError, proxyRefusal, proxyUnreachable } from './proxy-errors';
+import { TunnelAgent } from './proxy-tunnel';
 import type { ClientMessage, ServerErrorBody, ServerSendSuccess } from './wire-types';
 
 export interface CloudApiConfig {
@@ -17,6 +20,11 @@ export interface CloudApiConfig {
 	timeoutMs?: number;
 	/** Keep-alive sockets kept open; should be ≥ the sender's in-flight limit. */
 	maxSockets?: number;
+	/**
+	 * Where HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY (or lowercase) are read, once, when the
+	 * client is created. The process environment (n8n's) unless given.
+	 */
+	env?: ProxyEnv;
 }
 
 export type SendResult = { ok: true; messageId: string } | { ok: false; error: CloudApiError };
@@ -26,14 +34,26 @@ export interface MessageSender {
 	send(message: ClientMessage): Promise<SendResult>;
 }
 
+/** Where each request's socket goes and what it asks for (fixed when the client is created). */
+interface Route {
+	transport: typeof http | typeof https;
+	agent: http.Agent;
+	hostname: string;
+	port: string | number | undefined;
+	path: string;
+	/** Host and Proxy-Authorization when a plain-http request is forwarded by a proxy. */
+	headers: Record<string, string>;
+	/** Set when requests go through a proxy, for error messages. */
+	proxy?: ProxyServer;
+}
+
 /**
  * A minimal Cloud API client over node:http(s) with keep-alive sockets: one TLS handshake per
  * socket instead of per message matters at hundreds of messages per second.
  */
 export class CloudApiClient implements MessageSender {
 	private readonly url: URL;
-	private readonly agent: http.Agent;
-	private readonly transport: typeof http | typeof https;
+	private readonly route: Route;
 	private readonly timeoutMs: number;
 	private readonly authorization: string;
 
@@ -62,17 +82,18 @@ export class CloudApiClient implements MessageSender {
 		this.url = new URL(
 			`${root}/${config.version}/${encodeURIComponent(config.phoneNumberId)}/messages`,
 		);
-		this.transport = this.url.protocol === 'https:' ? https : http;
-		this.agent = new this.transport.Agent({
-			keepAlive: true,
-			maxSockets: config.maxSockets ?? 64,
-		});
+		this.route = routeTo(this.url, config.maxSockets ?? 64, config.env ?? process.env);
 		this.timeoutMs = config.timeoutMs ?? 20_000;
 		this.authorization = `Bearer ${config.accessToken}`;
 	}
 
 	get endpoint(): string {
 		return this.url.origin;
+	}
+
+	/** The proxy requests go through (without credentials), or undefined when they go direct. */
+	get proxy(): string | undefined {
+		return this.route.proxy?.display;
 	}
 
 	send(message: ClientMessage): Promise<SendResult> {
@@ -84,16 +105,17 @@ export class CloudApiClient implements MessageSender {
 				settled = true;
 				resolve(result);
 			};
-			const request = this.transport.request(
+			const route = this.route;
+			const request = route.transport.request(
 				{
 					// Plain options, not the URL object: parsing a URL per message costs at 10,000/s.
-					protocol: this.url.protocol,
-					hostname: this.url.hostname.replace(/^\[|\]$/g, ''),
-					port: this.url.port || undefined,
-					path: this.url.pathname,
+					hostname: route.hostname,
+					port: route.port,
+					path: route.path,
 					method: 'POST',
-					agent: this.agent,
+					agent: route.agent,
 					headers: {
+						...route.headers,
 						authorization: this.authorization,
 						'content-type': 'application/json',
 						'content-length': Buffer.byteLength(body),
@@ -104,7 +126,13 @@ export class CloudApiClient implements MessageSender {
 					response.on('data', (chunk: Buffer) => chunks.push(chunk));
 					response.on('error', (cause) => finish({ ok: false, error: lostAnswer(cause) }));
 					response.on('end', () =>
-						finish(interpret(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))),
+						finish(
+							interpret(
+								response.statusCode ?? 0,
+								Buffer.concat(chunks).toString('utf8'),
+								route.proxy,
+							),
+						),
 					);
 				},
 			);
@@ -122,7 +150,7 @@ export class CloudApiClient implements MessageSender {
 				request.destroy();
 			});
 			request.on('error', (cause: NodeJS.ErrnoException) =>
-				finish({ ok: false, error: networkError(cause, this.url) }),
+				finish({ ok: false, error: networkError(cause, this.url, route) }),
 			);
 			request.end(body);
 		});
@@ -130,11 +158,49 @@ export class CloudApiClient implements MessageSender {
 
 	/** Closes the keep-alive sockets. */
 	close(): void {
-		this.agent.destroy();
+		this.route.agent.destroy();
 	}
 }
 
-function interpret(status: number, text: string): SendResult {
+/**
+ * Direct, or through the proxy the environment names for this URL:
+ * - https: a CONNECT tunnel per socket, TLS to Meta inside it (the proxy sees only the host name);
+ * - http (the simulator, a test double): the request itself goes to the proxy with the absolute
+ *   URL as its path ("forwarding"), as curl, Node and n8n's own agents do. CONNECT would work too,
+ *   but common proxies refuse it to ports other than 443 (squid's default `CONNECT !SSL_ports`),
+ *   and plain http has nothing a tunnel would hide from the proxy.
+ */
+function routeTo(url: URL, maxSockets: number, env: ProxyEnv): Route {
+	const proxy = proxyFor(url, env);
+	const options = { keepAlive: true, maxSockets };
+	const direct = {
+		hostname: url.hostname.replace(/^\[|\]$/g, ''),
+		port: url.port || undefined,
+		path: url.pathname,
+		headers: {},
+	};
+	if (url.protocol === 'https:')
+		return proxy
+			? { transport: https, agent: new TunnelAgent(proxy, options), ...direct, proxy }
+			: { transport: https, agent: new https.Agent(options), ...direct };
+	if (!proxy) return { transport: http, agent: new http.Agent(options), ...direct };
+	return {
+		transport: http,
+		agent: new http.Agent(options),
+		hostname: proxy.host,
+		port: proxy.port,
+		path: url.href,
+		headers: {
+			host: url.host,
+			...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}),
+		},
+		proxy,
+	};
+}
+
+function interpret(status: number, text: string, proxy: ProxyServer | undefined): SendResult {
+	if (status === 407 && proxy)
+		return { ok: false, error: proxyCloudApiError(proxyRefusal(proxy, 407)) };
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
@@ -161,7 +227,9 @@ function interpret(status: number, text: string): SendResult {
 	const retryClass = classifyError(code, status);
 	// Meta's `message` names the code and a title; `details` may echo the number, so it is not used.
 	const title =
-		typeof error?.message === 'string' ? error.message.replace(/\d{7,}/g, '…') : `HTTP ${status}`;
+		typeof error?.message === 'string'
+			? error.message.replace(/\d{7,}/g, '…')
+			: `HTTP ${status}${proxy ? ` (through the proxy ${proxy.display})` : ''}`;
 	const advice = retryClass === 'abort' ? `. ${abortAdvice(code, status)}` : '';
 	return {
 		ok: false,
@@ -195,18 +263,28 @@ const BEFORE_SEND: Record<string, string> = {
 	ENETUNREACH: 'network unreachable',
 };
 
-function networkError(cause: NodeJS.ErrnoException, url: URL): CloudApiError {
+function networkError(cause: NodeJS.ErrnoException, url: URL, route: Route): CloudApiError {
+	if (cause instanceof ProxyError) return proxyCloudApiError(cause);
 	// Words, not the raw code: n8n replaces messages holding ECONNREFUSED with a generic text.
 	const reason = BEFORE_SEND[cause.code ?? ''];
-	const certain = reason !== undefined;
+	if (reason === undefined)
+		return new CloudApiError(
+			'The connection to the WhatsApp Cloud API broke before its answer arrived',
+			undefined,
+			undefined,
+			'retry',
+			false,
+			{ cause },
+		);
+	// A forwarded request's socket goes to the proxy, so a refused connection is the proxy's.
+	if (route.proxy && route.transport === http)
+		return proxyCloudApiError(proxyUnreachable(route.proxy, cause));
 	return new CloudApiError(
-		certain
-			? `Cannot reach the WhatsApp Cloud API at ${url.origin} (${reason}): check the base URL and the network`
-			: 'The connection to the WhatsApp Cloud API broke before its answer arrived',
+		`Cannot reach the WhatsApp Cloud API at ${url.origin} (${reason}): check the base URL and the network`,
 		undefined,
 		undefined,
 		'retry',
-		certain,
+		true,
 		{ cause },
 	);
 }
