@@ -20,6 +20,8 @@ import {
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
+import { countPackages, startProgress } from './progress';
+
 export const N8N_VERSION = '2.41.1';
 
 /**
@@ -69,15 +71,23 @@ export function isInstalled(dir = n8nInstallDir()): boolean {
 
 type Log = (line: string) => void;
 
+/** What a long step prints every few seconds while it runs (see progress.ts). */
+interface StepProgress {
+	step: string;
+	detail?: () => string;
+}
+
 function run(
 	cmd: string,
 	args: string[],
 	cwd: string,
 	log: Log,
 	env: NodeJS.ProcessEnv = {},
+	progress: StepProgress = { step: `${cmd} ${args[0] ?? ''}`.trim() },
 ): Promise<void> {
 	return new Promise((resolvePromise, reject) => {
 		log(`$ ${cmd} ${args.join(' ')}   (in ${cwd})`);
+		const stopProgress = startProgress(log, progress.step, progress.detail);
 		const child = spawn(cmd, args, {
 			cwd,
 			env: { ...process.env, ...env },
@@ -93,8 +103,12 @@ function run(
 		};
 		child.stdout.on('data', onData);
 		child.stderr.on('data', onData);
-		child.on('error', reject);
+		child.on('error', (error) => {
+			stopProgress();
+			reject(error);
+		});
 		child.on('close', (code) => {
+			stopProgress();
 			if (code === 0) resolvePromise();
 			else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${tail.join('\n')}`));
 		});
@@ -126,7 +140,16 @@ async function nodeHeadersDir(log: Log): Promise<string> {
 	const tmp = `${target}.partial-${process.pid}`;
 	rmSync(tmp, { recursive: true, force: true });
 	mkdirSync(tmp, { recursive: true });
-	await run('npm', ['pack', `${pkg}@${process.versions.node}`, '--prefer-offline'], tmp, log);
+	await run(
+		'npm',
+		['pack', `${pkg}@${process.versions.node}`, '--prefer-offline'],
+		tmp,
+		log,
+		{},
+		{
+			step: `fetching ${pkg}@${process.versions.node} (Node's C headers)`,
+		},
+	);
 	const tarball = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
 	if (!tarball) throw new Error(`npm pack ${pkg}@${process.versions.node} produced no tarball`);
 	await run('tar', ['xzf', tarball, '--strip-components=1'], tmp, log);
@@ -171,21 +194,40 @@ export async function ensureN8n(
 	mkdirSync(work, { recursive: true });
 	writeFileSync(join(work, 'package.json'), JSON.stringify(installManifest, null, 2));
 	// Install scripts stay off: one optional Kafka client's native build fails offline.
+	const nodeModules = join(work, 'node_modules');
 	await run(
 		'npm',
 		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
 		work,
 		log,
+		{},
+		{
+			step: `step 1 of 2, npm install of n8n ${N8N_VERSION}`,
+			// 2.41.1 ends with 1,519 top-level folders (2,350 packages with nested copies).
+			detail: () => {
+				const count = countPackages(nodeModules);
+				return count > 0
+					? `${count.toLocaleString('en')} of about 1,520 top-level packages in node_modules`
+					: 'resolving the dependency tree (node_modules not written yet)';
+			},
+		},
 	);
 	log(
 		`npm install done after ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 for Node ${process.versions.node}`,
 	);
 	const headers = await nodeHeadersDir(log);
 	// The rebuild must use THIS node (24) and its headers, not a nodedir from ~/.npmrc.
-	await run('npm', ['rebuild', 'sqlite3', `--nodedir=${headers}`], work, log, {
-		npm_config_nodedir: headers,
-		PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
-	});
+	await run(
+		'npm',
+		['rebuild', 'sqlite3', `--nodedir=${headers}`],
+		work,
+		log,
+		{
+			npm_config_nodedir: headers,
+			PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+		},
+		{ step: `step 2 of 2, building sqlite3 for Node ${process.versions.node}` },
+	);
 	await run(process.execPath, ['-e', "require('sqlite3')"], join(work, 'node_modules', 'n8n'), log);
 	writeFileSync(join(work, COMPLETE_MARKER), `${new Date().toISOString()}\n${recipe}\n`);
 	if (isInstalled(dir)) {
