@@ -23,19 +23,51 @@ import {
 import { startMailSink, type ReceivedMail } from './sandbox/mail-sink';
 import { SANDBOX_DIR, SANDBOX_STATE, type SandboxState } from './sandbox/state';
 
+/** The preferred port if it is free (5678, n8n's usual one), else any free port. */
 async function portFor(preferred: number): Promise<number> {
 	const { createServer } = await import('node:net');
-	return new Promise((resolve) => {
+	const free = await new Promise<boolean>((resolve) => {
 		const probe = createServer();
-		probe.once('error', () => void freePort().then(resolve));
-		probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(preferred)));
+		probe.once('error', () => resolve(false));
+		probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(true)));
 	});
+	if (free) return preferred;
+	const port = await freePort();
+	console.log(`Port ${preferred} is taken (another n8n?); the sandbox's n8n uses ${port} instead.`);
+	return port;
 }
 
 function printMail(mail: ReceivedMail): void {
 	const respond = mail.links.find((link) => link.includes('/webhook-waiting/'));
 	console.log(`\n📧 Mail to ${mail.to.join(', ')}: ${mail.subject}`);
 	if (respond) console.log(`   Answer the citizen here: ${respond}\n`);
+}
+
+/**
+ * Ctrl-C can come at any moment, n8n still starting included: everything started so far is
+ * stopped, n8n and its task runner first, and only then does the process exit.
+ */
+const abort = new AbortController();
+const servers: Array<{ stop(): Promise<void> }> = [];
+let n8nStarting: Promise<N8nInstance> | undefined;
+let stopping = false;
+
+async function stop(exitCode: number): Promise<void> {
+	if (stopping) return;
+	stopping = true;
+	abort.abort(new Error('The sandbox is stopping'));
+	const n8n = await n8nStarting?.catch(() => undefined);
+	await n8n?.stop();
+	await Promise.all(servers.map((server) => server.stop()));
+	rmSync(SANDBOX_STATE, { force: true });
+	process.exit(exitCode);
+}
+
+/** In a terminal, Ctrl-C reaches this process twice (from the terminal and through npm). */
+function onSignal(): void {
+	if (stopping) return;
+	console.log('\nStopping the sandbox …');
+	void stop(0);
 }
 
 async function main(): Promise<void> {
@@ -49,8 +81,11 @@ async function main(): Promise<void> {
 		callbackUrl: `http://127.0.0.1:${port}/webhook/${triggerWebhookPath(subscriptions)}`,
 		statuses: { auto: true, delayMs: 500 },
 	});
+	servers.push(sim);
 	const news = await startFeedServer('/aktuelles/rss.xml');
+	servers.push(news);
 	const gazette = await startFeedServer('/amtsblatt/feed.xml');
+	servers.push(gazette);
 	// One old item each: the feeds look real, and nothing is sent for them.
 	news.items.push({
 		guid: 'welcome',
@@ -67,6 +102,7 @@ async function main(): Promise<void> {
 	pointFeedAt(rss, 'News Feed', news.url);
 	pointFeedAt(gazetteFlow, 'Gazette Feed', gazette.url);
 	const mail = await startMailSink(printMail);
+	servers.push(mail);
 	const cmsHeader = { name: 'X-Civic-Key', value: randomBytes(12).toString('hex') };
 	const credentials = localCredentials(workflows, {
 		simulator: sim,
@@ -76,30 +112,16 @@ async function main(): Promise<void> {
 		smtp: { host: '127.0.0.1', port: mail.port },
 	});
 
-	// Ctrl-C may come while n8n is still starting: stop whatever is running by then.
-	const running: { n8n?: N8nInstance } = {};
-	let stopping = false;
-	const stop = async () => {
-		if (stopping) return;
-		stopping = true;
-		console.log('\nStopping the sandbox …');
-		await running.n8n?.stop();
-		await Promise.all([sim.stop(), news.stop(), gazette.stop(), mail.stop()]);
-		rmSync(SANDBOX_STATE, { force: true });
-		process.exit(0);
-	};
-	process.on('SIGINT', () => void stop());
-	process.on('SIGTERM', () => void stop());
-
-	const n8n = await startN8n({
+	n8nStarting = startN8n({
 		port,
 		userFolder: join(SANDBOX_DIR, 'n8n'),
 		credentials,
 		workflows,
 		waitForWebhooks: serviceWebhooks(subscriptions, cms),
 		log: (line) => console.log(`[n8n] ${line}`),
+		signal: abort.signal,
 	});
-	running.n8n = n8n;
+	const n8n = await n8nStarting;
 	await n8n.setupOwner(SANDBOX_OWNER);
 	const state: SandboxState = {
 		n8nUrl: n8n.baseUrl,
@@ -129,11 +151,15 @@ async function main(): Promise<void> {
      -d '{"title":"Wasserabschaltung","link":"https://musterdorf.example/wasser"}'
 
  Simulator:    ${sim.baseUrl}/_sim/messages   (all messages "sent to WhatsApp")
+ Ports:        n8n ${n8n.port} (task broker ${n8n.taskBrokerPort}), simulator ${new URL(sim.baseUrl).port}, mail ${mail.port}
  Ctrl-C stops everything (the sandbox starts fresh each time).
 ────────────────────────────────────────────────────────────────────────`);
 }
-
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 main().catch((error: unknown) => {
+	// Ctrl-C during startup makes startN8n reject; stop() is already finishing up.
+	if (stopping) return;
 	console.error(error instanceof Error ? error.message : error);
-	process.exit(1);
+	void stop(1);
 });

@@ -30,12 +30,15 @@ export function runCli(
 	installDir: string,
 	env: NodeJS.ProcessEnv,
 	args: string[],
+	signal?: AbortSignal,
 ): Promise<string> {
 	return new Promise((resolveRun, reject) => {
+		// An abort kills the command (SIGTERM) and rejects with an AbortError.
 		const child = spawn(process.execPath, [n8nBin(installDir), ...args], {
 			cwd: join(installDir, 'node_modules', 'n8n'),
 			env,
 			stdio: ['ignore', 'pipe', 'pipe'],
+			signal,
 		});
 		let out = '';
 		let err = '';
@@ -61,8 +64,9 @@ export async function prepareDatabase(
 	work: string,
 	options: DatabaseContent,
 	log: (line: string) => void,
+	signal?: AbortSignal,
 ): Promise<void> {
-	const cli = (args: string[]) => runCli(installDir, env, args);
+	const cli = (args: string[]) => runCli(installDir, env, args, signal);
 	if (options.credentials?.length) {
 		const file = join(work, 'credentials.json');
 		writeFileSync(file, JSON.stringify(options.credentials));

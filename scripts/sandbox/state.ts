@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { cacheRoot } from '../n8n/install';
 
-export const SANDBOX_DIR = join(cacheRoot(), 'sandbox');
+/** CIVIC_SANDBOX_DIR lets a second sandbox (or the sandbox test) keep out of the first one's way. */
+export const SANDBOX_DIR = process.env.CIVIC_SANDBOX_DIR || join(cacheRoot(), 'sandbox');
 export const SANDBOX_STATE = join(SANDBOX_DIR, 'state.json');
 
 export interface SandboxState {
