@@ -12,11 +12,12 @@ export class ConsentStoreDb implements ICredentialType {
 	displayName = 'Consent Store Database';
 
 	icon: Icon = {
-		light: 'file:../icons/whatsapp-broadcast.svg',
-		dark: 'file:../icons/whatsapp-broadcast.dark.svg',
+		light: 'file:../icons/consent-store.svg',
+		dark: 'file:../icons/consent-store.dark.svg',
 	};
 
-	documentationUrl = 'https://example.invalid/n8n-nodes-civic-broadcast#privacy';
+	// The README is the documentation; its public copy is the package page on npm.
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-civic-broadcast#consent-store';
 
 	properties: INodeProperties[] = [
 		{
@@ -25,7 +26,7 @@ export class ConsentStoreDb implements ICredentialType {
 			type: 'options',
 			options: [
 				{
-					name: 'SQLite (Single N8n Process)',
+					name: 'SQLite (One n8n Process)',
 					value: 'sqlite',
 				},
 				{
@@ -94,6 +95,13 @@ export class ConsentStoreDb implements ICredentialType {
 			description: 'Created if missing; keep it separate from n8n’s own tables',
 			displayOptions: { show: { backend: ['postgres'] } },
 		},
+		{
+			displayName:
+				'Keep a copy of the data-protection key in a safe place (e.g. the password manager of your IT). Without it the stored phone numbers cannot be read, and a store created with another key refuses this one.',
+			name: 'keyNotice',
+			type: 'notice',
+			default: '',
+		},
 		// The key is the one secret that protects every stored number: it must stay masked.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
@@ -104,7 +112,7 @@ export class ConsentStoreDb implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'Secret (at least 16 characters, e.g. from `openssl rand -base64 32`) that encrypts phone numbers at rest and in execution data. Keep a copy: without it the stored numbers cannot be read.',
+				'Secret of at least 16 characters, e.g. from `openssl rand -base64 32`, that encrypts phone numbers at rest and seals them in execution data',
 		},
 	];
 }

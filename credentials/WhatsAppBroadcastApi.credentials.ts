@@ -13,14 +13,22 @@ export class WhatsAppBroadcastApi implements ICredentialType {
 	displayName = 'WhatsApp Broadcast API';
 
 	icon: Icon = {
-		light: 'file:../icons/whatsapp-broadcast.svg',
-		dark: 'file:../icons/whatsapp-broadcast.dark.svg',
+		light: 'file:../icons/whatsapp-api.svg',
+		dark: 'file:../icons/whatsapp-api.dark.svg',
 	};
 
+	// The README is the documentation; its public copy is the package page on npm.
 	documentationUrl =
-		'https://example.invalid/n8n-nodes-civic-broadcast#connecting-a-real-meta-app';
+		'https://www.npmjs.com/package/n8n-nodes-civic-broadcast#connecting-a-real-meta-app';
 
 	properties: INodeProperties[] = [
+		{
+			displayName:
+				'How to get these values from Meta: see "Connecting a real Meta app" in the README of the n8n-nodes-civic-broadcast package',
+			name: 'setupNotice',
+			type: 'notice',
+			default: '',
+		},
 		{
 			displayName: 'Access Token',
 			name: 'accessToken',
@@ -36,7 +44,8 @@ export class WhatsAppBroadcastApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: '',
-			description: 'The ID of the business phone number (not the number itself), from WhatsApp Manager',
+			description:
+				'The ID of the business phone number (not the number itself), from WhatsApp Manager',
 		},
 		{
 			displayName: 'WhatsApp Business Account ID',
@@ -49,17 +58,22 @@ export class WhatsAppBroadcastApi implements ICredentialType {
 			name: 'appSecret',
 			type: 'string',
 			typeOptions: { password: true },
+			// Required although only the trigger reads it: one credential is one Meta app and number,
+			// and the service is not complete without its trigger (Start and Stop arrive there).
+			required: true,
 			default: '',
 			description:
-				'The Meta app secret; the trigger uses it to check the X-Hub-Signature-256 of every webhook',
+				'The Meta app secret (App settings > Basic); the trigger checks the X-Hub-Signature-256 of every webhook with it and refuses unsigned ones',
 		},
 		{
 			displayName: 'Verify Token',
 			name: 'verifyToken',
 			type: 'string',
 			typeOptions: { password: true },
+			required: true,
 			default: '',
-			description: 'Any secret string; enter the same in the Meta app webhook settings',
+			description:
+				'A secret of your choice (e.g. from `openssl rand -hex 16`); enter the same in the Meta app’s webhook settings so the trigger can answer its handshake',
 		},
 		{
 			displayName: 'Graph API Version',

@@ -2,6 +2,7 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -13,6 +14,7 @@ import {
 	textVersionProperty,
 } from './actions/common.description';
 import { consentStoreDbTest } from '../shared/consent-store-credential-test';
+import { operationSubtitle } from '../shared/subtitle';
 import * as importList from './actions/import.operation';
 import * as lookUp from './actions/lookUp.operation';
 import * as processMessage from './actions/processMessage.operation';
@@ -25,18 +27,70 @@ import * as unsubscribe from './actions/unsubscribe.operation';
 // Process Message routes to four outputs; every other operation has one.
 const OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "processMessage" ? [{"type":"${NodeConnectionTypes.Main}","displayName":"Subscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Unsubscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Info"},{"type":"${NodeConnectionTypes.Main}","displayName":"Other"}] : [{"type":"${NodeConnectionTypes.Main}","displayName":"Result"}] }}`;
 
+const operation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Import',
+			value: 'import',
+			description: 'Import a contact list (CSV or vCard)',
+			action: 'Import a contact list',
+		},
+		{
+			name: 'Look Up',
+			value: 'lookUp',
+			description: 'Show what is stored about a pseudonym',
+			action: 'Look up a subscriber',
+		},
+		{
+			name: 'Process Message',
+			value: 'processMessage',
+			description: 'Handle Start, Stop, Info and Help messages from the trigger',
+			action: 'Process an incoming message',
+		},
+		{
+			name: 'Processing Record',
+			value: 'processingRecord',
+			description: 'Generate the GDPR record of processing (Article 30)',
+			action: 'Generate the processing record',
+		},
+		{
+			name: 'Statistics',
+			value: 'statistics',
+			description: 'Count subscribers, joins and leaves',
+			action: 'Get statistics',
+		},
+		{
+			name: 'Subscribe',
+			value: 'subscribe',
+			description: 'Add a paper sign-up by hand',
+			action: 'Subscribe a person',
+		},
+		{
+			name: 'Unsubscribe',
+			value: 'unsubscribe',
+			description: 'Remove a person by pseudonym or number',
+			action: 'Unsubscribe a person',
+		},
+	],
+	default: 'processMessage',
+};
+
 /** Subscribers and their consent: thin shell over `nodes/core/consent` and the store. */
 export class ConsentStore implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Consent Store',
 		name: 'consentStore',
 		icon: {
-			light: 'file:../../icons/whatsapp-broadcast.svg',
-			dark: 'file:../../icons/whatsapp-broadcast.dark.svg',
+			light: 'file:../../icons/consent-store.svg',
+			dark: 'file:../../icons/consent-store.dark.svg',
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter.operation }}',
+		subtitle: operationSubtitle(operation),
 		description:
 			'Keeps the opt-in list of the WhatsApp announcement service: Start/Stop keywords, pseudonyms, encrypted numbers, imports, statistics and the GDPR record',
 		defaults: { name: 'Consent Store' },
@@ -49,62 +103,12 @@ export class ConsentStore implements INodeType {
 			{ name: 'consentStoreDb', required: true, testedBy: 'consentStoreDbTest' },
 		],
 		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Import',
-						value: 'import',
-						description: 'Import a contact list (CSV or vCard)',
-						action: 'Import a contact list',
-					},
-					{
-						name: 'Look Up',
-						value: 'lookUp',
-						description: 'Show what is stored about a pseudonym',
-						action: 'Look up a subscriber',
-					},
-					{
-						name: 'Process Message',
-						value: 'processMessage',
-						description: 'Handle Start, Stop, Info and Help messages from the trigger',
-						action: 'Process an incoming message',
-					},
-					{
-						name: 'Processing Record',
-						value: 'processingRecord',
-						description: 'Generate the GDPR record of processing (Article 30)',
-						action: 'Generate the processing record',
-					},
-					{
-						name: 'Statistics',
-						value: 'statistics',
-						description: 'Count subscribers, joins and leaves',
-						action: 'Get statistics',
-					},
-					{
-						name: 'Subscribe',
-						value: 'subscribe',
-						description: 'Add a paper sign-up by hand',
-						action: 'Subscribe a person',
-					},
-					{
-						name: 'Unsubscribe',
-						value: 'unsubscribe',
-						description: 'Remove a person by pseudonym or number',
-						action: 'Unsubscribe a person',
-					},
-				],
-				default: 'processMessage',
-			},
+			operation,
 			pseudonymPrefixProperty(['import', 'processMessage', 'processingRecord', 'subscribe']),
 			textVersionProperty(['import', 'processMessage', 'processingRecord', 'subscribe']),
 			languageProperty(
-				['import', 'processMessage', 'subscribe'],
-				'Language of replies and of new subscribers when the keyword does not tell (Start, Stop and Info are used in several languages)',
+				['import', 'processMessage', 'processingRecord', 'subscribe'],
+				'The service’s language: replies and new subscribers take it when the keyword does not tell (Start, Stop and Info are used in several languages), and so does the pseudonym prefix unless one is set',
 			),
 			regionProperty(['import', 'subscribe']),
 			regionProperty(['unsubscribe'], { identifyBy: ['phone'] }),

@@ -21,8 +21,8 @@ export class WhatsAppBroadcastTrigger implements INodeType {
 		displayName: 'WhatsApp Broadcast Trigger',
 		name: 'whatsAppBroadcastTrigger',
 		icon: {
-			light: 'file:../../icons/whatsapp-broadcast.svg',
-			dark: 'file:../../icons/whatsapp-broadcast.dark.svg',
+			light: 'file:../../icons/broadcast-trigger.svg',
+			dark: 'file:../../icons/broadcast-trigger.dark.svg',
 		},
 		group: ['trigger'],
 		version: 1,

@@ -1,14 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { PSEUDONYM_PREFIXES } from '../../core/store/pseudonym';
+
 /** Parameters several operations share; `show` lists the operations each appears in. */
 export function pseudonymPrefixProperty(operations: string[]): INodeProperties {
 	return {
 		displayName: 'Pseudonym Prefix',
 		name: 'pseudonymPrefix',
 		type: 'string',
-		default: 'Gast_',
-		description:
-			'Prefix of the sequential names subscribers are stored under (Gast_0001, Gost_0001, Guest_0001)',
+		// Empty follows the Default Language; exported workflows that name a prefix keep it.
+		default: '',
+		placeholder: `${PSEUDONYM_PREFIXES.de} (German), ${PSEUDONYM_PREFIXES.sl} (Slovenian), ${PSEUDONYM_PREFIXES.en} (English)`,
+		description: `Prefix of the sequential names subscribers are stored under (${PSEUDONYM_PREFIXES.de}0001). Leave empty to follow the Default Language: ${PSEUDONYM_PREFIXES.de} German, ${PSEUDONYM_PREFIXES.sl} Slovenian, ${PSEUDONYM_PREFIXES.en} English.`,
 		displayOptions: { show: { operation: operations } },
 	};
 }

@@ -4,6 +4,7 @@ import type { PrivacyKeys } from '../../core/privacy/keys';
 import type { Store } from '../../core/store';
 import type { NodeOutputs } from '../../shared/each-item';
 import { storeFor, type ConsentStoreCredential } from '../../shared/store-cache';
+import { readPseudonymPrefix } from './parameters';
 
 /** What every operation receives from the router (STYLE.md §3): the store is opened at most once. */
 export interface ConsentContext {
@@ -23,7 +24,7 @@ export function createContext(
 		credential,
 		open: () => {
 			opened ??= storeFor(credential, {
-				pseudonymPrefix: fn.getNodeParameter('pseudonymPrefix', 0, 'Gast_') as string,
+				pseudonymPrefix: readPseudonymPrefix(fn, 0),
 			});
 			return opened;
 		},

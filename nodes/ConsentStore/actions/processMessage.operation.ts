@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
+	DEFAULT_REPLY_TEXTS,
 	KEYWORD_ACTIONS,
 	KeywordParser,
 	processMessage,
@@ -9,6 +10,7 @@ import {
 	type ExtraKeyword,
 	type InboundMessage,
 	type ProcessResult,
+	type ReplyKind,
 	type ReplyOverride,
 	type Route,
 } from '../../core/consent';
@@ -18,11 +20,21 @@ import type { ConsentContext, OperationResult } from './context';
 
 const show = { show: { operation: ['processMessage'] } };
 const OUTPUTS: Route[] = ['subscribed', 'unsubscribed', 'info', 'other'];
-const LANGUAGE_OPTIONS = [
+const LANGUAGE_OPTIONS: Array<{ name: string; value: Language }> = [
 	{ name: 'English', value: 'en' },
 	{ name: 'German', value: 'de' },
 	{ name: 'Slovenian', value: 'sl' },
 ];
+/** When each reply is sent, in the words staff use. */
+const REPLY_LABELS: Record<ReplyKind, string> = {
+	subscribed: 'Joined (Start)',
+	alreadySubscribed: 'Already Subscribed (Start Again)',
+	unsubscribed: 'Left (Stop)',
+	notSubscribed: 'Stop Without Subscription',
+	info: 'Stored Data (Info)',
+	infoNotSubscribed: 'Info Without Subscription',
+	help: 'Help',
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -46,6 +58,7 @@ export const description: INodeProperties[] = [
 				name: 'extraKeywords',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
+				placeholder: 'Add Keyword',
 				default: {},
 				description:
 					'Words that count as a keyword besides the built-in ones (case, accents and surrounding punctuation do not matter)',
@@ -77,39 +90,22 @@ export const description: INodeProperties[] = [
 				displayName: 'Reply Texts',
 				name: 'replyTexts',
 				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
+				placeholder: 'Add Language',
 				default: {},
 				description:
-					'Replace a default reply. Placeholders: {pseudonym}, {since}, {keyword}, {textVersion}, {service}.',
-				options: [
-					{
-						displayName: 'Text',
-						name: 'text',
-						values: [
-							{
-								displayName: 'Language',
-								name: 'language',
-								type: 'options',
-								options: LANGUAGE_OPTIONS,
-								default: 'de',
-							},
-							{
-								displayName: 'Situation',
-								name: 'kind',
-								type: 'options',
-								options: REPLY_KINDS.map((k) => ({ name: title(k), value: k })),
-								default: 'subscribed',
-							},
-							{
-								displayName: 'Text',
-								name: 'text',
-								type: 'string',
-								typeOptions: { rows: 3 },
-								default: '',
-							},
-						],
-					},
-				],
+					'The automatic replies, shown with their default texts: change the ones you want. Placeholders: {pseudonym}, {since}, {keyword}, {textVersion}, {service}.',
+				// The defaults live in nodes/core/consent/reply-texts.ts; here they are only shown.
+				options: LANGUAGE_OPTIONS.map(({ name, value }) => ({
+					displayName: name,
+					name: value,
+					values: REPLY_KINDS.map((kind) => ({
+						displayName: REPLY_LABELS[kind],
+						name: kind,
+						type: 'string' as const,
+						typeOptions: { rows: 3 },
+						default: DEFAULT_REPLY_TEXTS[value][kind],
+					})),
+				})),
 			},
 			{
 				displayName: 'Time Zone',
@@ -124,7 +120,7 @@ export const description: INodeProperties[] = [
 
 interface MessageOptions {
 	extraKeywords?: { keyword?: Array<{ keyword: string; action: string; language: string }> };
-	replyTexts?: { text?: Array<{ language: string; kind: string; text: string }> };
+	replyTexts?: Partial<Record<Language, Partial<Record<ReplyKind, string>>>>;
 	timeZone?: string;
 }
 
@@ -139,7 +135,7 @@ export async function execute(
 		action: k.action as ExtraKeyword['action'],
 		language: (k.language || undefined) as Language | undefined,
 	}));
-	const overrides = (options.replyTexts?.text ?? []).map((t) => ({ ...t }) as ReplyOverride);
+	const overrides = replyOverrides(options.replyTexts ?? {});
 	const processOptions = {
 		parser: new KeywordParser(extra),
 		texts: replyTexts(overrides),
@@ -159,6 +155,18 @@ export async function execute(
 		);
 		return { output: OUTPUTS.indexOf(result.route), json: toJson(result) };
 	});
+}
+
+/** The texts staff changed; a field n8n left out, or left at its default, keeps the default. */
+function replyOverrides(texts: NonNullable<MessageOptions['replyTexts']>): ReplyOverride[] {
+	return LANGUAGE_OPTIONS.flatMap(({ value: language }) =>
+		REPLY_KINDS.flatMap((kind) => {
+			const text = texts[language]?.[kind];
+			return text === undefined || text === DEFAULT_REPLY_TEXTS[language][kind]
+				? []
+				: [{ language, kind, text }];
+		}),
+	);
 }
 
 /** Only fields free of numbers leave the node: never the wamid (it encodes the number). */

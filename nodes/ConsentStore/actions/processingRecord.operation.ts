@@ -6,6 +6,7 @@ import {
 	type ProcessingRecordInput,
 } from '../../core/consent';
 import { mapEachItem } from '../../shared/each-item';
+import { readPseudonymPrefix } from './parameters';
 import type { ConsentContext, OperationResult } from './context';
 
 const show = { show: { operation: ['processingRecord'] } };
@@ -121,7 +122,7 @@ export async function execute(
 			controllerContact: this.getNodeParameter('controllerContact', i) as string,
 			serviceName: details.serviceName || 'WhatsApp-Info',
 			backend: context.credential.backend === 'postgres' ? 'postgres' : 'sqlite',
-			pseudonymPrefix: this.getNodeParameter('pseudonymPrefix', i) as string,
+			pseudonymPrefix: readPseudonymPrefix(this, i),
 			consentTextVersion: this.getNodeParameter('consentTextVersion', i) as string,
 		};
 		const record =

@@ -11,11 +11,22 @@ export interface BroadcastContext {
 	keys: PrivacyKeys;
 	/** The Cloud API client, built on first use: Report and Record Status never need it. */
 	api(): Promise<CloudApiClient>;
+	/** The WhatsApp Broadcast API credential's values, defaults applied. */
+	apiSettings(): Promise<ApiSettings>;
+}
+
+export interface ApiSettings {
+	baseUrl: string;
+	version: string;
+	phoneNumberId: string;
+	accessToken: string;
+	wabaId: string;
 }
 
 interface ApiCredential {
 	accessToken?: string;
 	phoneNumberId?: string;
+	wabaId?: string;
 	graphApiVersion?: string;
 	baseUrl?: string;
 }
@@ -26,18 +37,23 @@ export async function openContext(
 	const credential = (await fn.getCredentials('consentStoreDb')) as ConsentStoreCredential;
 	const { store, keys } = await storeFor(credential);
 	let client: CloudApiClient | undefined;
+	let settings: Promise<ApiSettings> | undefined;
+	const apiSettings = () =>
+		(settings ??= fn.getCredentials<ApiCredential>('whatsAppBroadcastApi').then((api) => ({
+			baseUrl: (api.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, ''),
+			version: api.graphApiVersion || 'v24.0',
+			phoneNumberId: api.phoneNumberId ?? '',
+			accessToken: api.accessToken ?? '',
+			wabaId: String(api.wabaId ?? '').trim(),
+		})));
 	const context: BroadcastContext = {
 		store,
 		keys,
+		apiSettings,
 		api: async () => {
 			if (!client) {
-				const api = (await fn.getCredentials('whatsAppBroadcastApi')) as ApiCredential;
-				client = new CloudApiClient({
-					baseUrl: api.baseUrl || 'https://graph.facebook.com',
-					version: api.graphApiVersion || 'v24.0',
-					phoneNumberId: api.phoneNumberId ?? '',
-					accessToken: api.accessToken ?? '',
-				});
+				const { baseUrl, version, phoneNumberId, accessToken } = await apiSettings();
+				client = new CloudApiClient({ baseUrl, version, phoneNumberId, accessToken });
 			}
 			return client;
 		},

@@ -4,7 +4,6 @@ import {
 	broadcastKeyFor,
 	DEFAULT_MAX_IN_FLIGHT,
 	DEFAULT_RATE,
-	previewBroadcast,
 	sendBroadcast,
 	type MessageSpec,
 } from '../../core/broadcast';
@@ -12,6 +11,7 @@ import { CivicBroadcastError } from '../../core/errors';
 import type { DeliveryPolicy } from '../../core/store';
 import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
+import { dryRun } from './dry-run';
 
 const show = { show: { operation: ['sendAnnouncement'] } };
 const template = { show: { operation: ['sendAnnouncement'], messageType: ['template'] } };
@@ -197,7 +197,8 @@ export const description: INodeProperties[] = [
 				name: 'dryRun',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to only count recipients and show the first message, sending nothing',
+				description:
+					'Whether to only count recipients and show the first message as the citizen reads it (Rendered Text), sending nothing',
 			},
 			{
 				displayName: 'Max Parameter Length',
@@ -284,12 +285,7 @@ export async function execute(
 			typeof titleValue === 'string' && titleValue.trim()
 				? titleValue.trim().slice(0, 200)
 				: undefined;
-		if (options.dryRun)
-			return (await previewBroadcast(context.store, {
-				key,
-				title,
-				message,
-			})) as unknown as IDataObject;
+		if (options.dryRun) return await dryRun(this, context, { key, title, message });
 		const summary = await sendBroadcast(
 			context.store,
 			await context.api(),

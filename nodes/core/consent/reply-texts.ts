@@ -83,7 +83,7 @@ export function replyTexts(overrides: ReplyOverride[] = []): ReplyTexts {
 			throw new ConfigError(`A reply text has an unknown kind: use ${REPLY_KINDS.join(', ')}`);
 		if (!text?.trim())
 			throw new ConfigError(
-				`The reply text for "${kind}" in "${language}" is empty: enter a text or remove the row`,
+				`The reply text for "${kind}" in "${language}" is empty: enter a text, or remove that language's reply texts to use the defaults`,
 			);
 		texts[language][kind] = text;
 	}

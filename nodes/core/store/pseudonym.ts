@@ -1,8 +1,21 @@
 import { createHash } from 'node:crypto';
 
 import type { SqlExecutor } from './sql-driver';
+import type { Language } from './types';
 
-export const DEFAULT_PSEUDONYM_PREFIX = 'Gast_';
+/** "Guest" in the service's language: what subscribers are called unless a prefix is set. */
+export const PSEUDONYM_PREFIXES: Record<Language, string> = {
+	de: 'Gast_',
+	sl: 'Gost_',
+	en: 'Guest_',
+};
+export const DEFAULT_PSEUDONYM_PREFIX = PSEUDONYM_PREFIXES.de;
+
+/** The prefix set for the service, or (empty) the one of its language. */
+export function pseudonymPrefixFor(language: Language, configured?: string): string {
+	const prefix = configured?.trim();
+	return prefix || PSEUDONYM_PREFIXES[language] || DEFAULT_PSEUDONYM_PREFIX;
+}
 const WIDTH = 4;
 /** Beyond this jump a reservation moves the PG sequence with setval instead of drawing numbers. */
 const MAX_DRAWN_GAP = 10_000;

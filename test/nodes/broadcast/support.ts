@@ -21,7 +21,7 @@ export function runNode(
 	rig: Rig,
 	parameters: IDataObject,
 	items: IDataObject[],
-	extra: { continueOnFail?: boolean } = {},
+	extra: { continueOnFail?: boolean; api?: IDataObject } = {},
 ): Promise<WorkflowRun> {
 	const startData: INodeExecutionData[][] = [items.map((json) => ({ json }))];
 	return runWorkflow(
@@ -49,8 +49,10 @@ export function runNode(
 				whatsAppBroadcastApi: {
 					accessToken: rig.sim.config.accessToken,
 					phoneNumberId: rig.sim.config.phoneNumberId,
+					wabaId: rig.sim.config.wabaId,
 					graphApiVersion: 'v24.0',
 					baseUrl: rig.sim.baseUrl,
+					...extra.api,
 				},
 				consentStoreDb: { backend: 'sqlite', sqlitePath: rig.dbPath, dataProtectionKey: DATA_KEY },
 			},

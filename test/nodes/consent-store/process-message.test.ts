@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { Client } from 'pg';
 
 import { ConsentStore } from '../../../nodes/ConsentStore/ConsentStore.node';
+import { DEFAULT_REPLY_TEXTS } from '../../../nodes/core/consent';
 
 import { closeAllStores } from '../../../nodes/shared/store-cache';
 import { PG, TEST_KEY } from '../../contract/backends';
@@ -85,13 +86,26 @@ describe('Consent Store: Process Message inside WorkflowExecute (SQLite)', () =>
 				...params,
 				messageOptions: {
 					extraKeywords: { keyword: [{ keyword: 'Abo', action: 'join', language: 'en' }] },
-					replyTexts: { text: [{ language: 'en', kind: 'subscribed', text: 'Hi {pseudonym}!' }] },
+					// As the editor stores it after "Add Language > English": every text, one changed.
+					replyTexts: { en: { ...DEFAULT_REPLY_TEXTS.en, subscribed: 'Hi {pseudonym}!' } },
 				},
 			},
-			[messageItem(ANNA, { text: 'ABO!' })],
+			[messageItem(ANNA, { text: 'ABO!' }), messageItem(ANNA, { text: 'Help' })],
 			ctx.credential,
 		);
 		expect(run.json(NODE, 0)).toMatchObject([{ replyText: 'Hi Gast_0001!', language: 'en' }]);
+		expect(run.json(NODE, 2)).toMatchObject([
+			{ replyText: DEFAULT_REPLY_TEXTS.en.help.replace('{service}', 'Stadtinfo') },
+		]);
+	});
+
+	it('refuses a reply text staff emptied, naming the situation and language', async () => {
+		const run = await runConsentStore(
+			{ ...params, messageOptions: { replyTexts: { sl: { help: ' ' } } } },
+			[messageItem(ANNA, { text: 'Start' })],
+			ctx.credential,
+		);
+		expect(run.error?.message).toMatch(/reply text for "help" in "sl" is empty/);
 	});
 
 	it('with Continue On Fail puts a broken item on Other with a clear error, and handles the rest', async () => {
