@@ -4,11 +4,17 @@
  *
  *   npm run bench:broadcast                 # full sizes
  *   BENCH_SCALE=0.1 npm run bench:broadcast # a quick look at a tenth of the sizes
+ *   BENCH_ROUTE=https-proxy BENCH_ONLY=1 npm run bench:broadcast
+ *       # the throughput run only, over one route to the simulator: `direct` (plain http, the
+ *       # default), `proxy` (http forwarded by a local proxy), `https` (TLS front, no proxy),
+ *       # `https-proxy` (TLS inside CONNECT tunnels). The proxy and TLS front run in a process of
+ *       # their own (bench/route-helper.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -16,8 +22,14 @@ import { sendBroadcast, type BroadcastSummary, type TemplateSpec } from '../node
 import { CloudApiClient } from '../nodes/core/cloud-api';
 import { derivePrivacyKeys } from '../nodes/core/privacy/keys';
 import { openStore, type Store, type SubscribeInput } from '../nodes/core/store';
+import { selfSignedCertificate } from '../test/support/tls-front';
+import { BENCH_HOST } from './route-helper';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const ROUTES = ['direct', 'proxy', 'https', 'https-proxy'] as const;
+type RouteName = (typeof ROUTES)[number];
+const ROUTE = (process.env.BENCH_ROUTE ?? 'direct') as RouteName;
+if (!ROUTES.includes(ROUTE)) throw new Error(`BENCH_ROUTE must be one of ${ROUTES.join(', ')}`);
 const ROOT = path.resolve(__dirname, '..');
 const TOKEN = 'bench-token';
 const PHONE_ID = '100000000000001';
@@ -71,6 +83,59 @@ async function startSimProcess(rate: number, latencyMs: number): Promise<SimProc
 	// The simulator's pair-rate window is irrelevant here (one message per person) but costs memory.
 	await post(`${baseUrl}/_sim/configure`, { pairRate: false, record: 'counts' });
 	return { baseUrl, child };
+}
+
+interface BenchRoute {
+	baseUrl: string;
+	env: Record<string, string>;
+	/** Stops the helper process; resolves to what its proxy and TLS front counted. */
+	stop(): Promise<string>;
+}
+
+/** The way from the sender to the simulator process (see BENCH_ROUTE). */
+async function openRoute(simBaseUrl: string): Promise<BenchRoute> {
+	const simPort = new URL(simBaseUrl).port;
+	if (ROUTE === 'direct') return { baseUrl: simBaseUrl, env: {}, stop: async () => '' };
+	const args = ['--import', 'tsx', 'bench/route-helper.ts', '--sim', simPort];
+	let certDir: string | undefined;
+	if (ROUTE.startsWith('https')) {
+		certDir = mkdtempSync(path.join(tmpdir(), 'bench-cert-'));
+		const certificate = selfSignedCertificate(['localhost', BENCH_HOST]);
+		writeFileSync(path.join(certDir, 'key.pem'), certificate.key);
+		writeFileSync(path.join(certDir, 'cert.pem'), certificate.cert);
+		tls.setDefaultCACertificates([...tls.getCACertificates('default'), certificate.cert]);
+		args.push('--tls', certDir);
+	}
+	if (ROUTE.endsWith('proxy')) args.push('--proxy');
+	const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+	const lines: string[] = [];
+	const ready = new Promise<{ tlsPort?: number; proxyUrl?: string }>((resolve, reject) => {
+		let out = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			const complete = out.split('\n');
+			out = complete.pop() ?? '';
+			for (const line of complete) lines.push(line);
+			if (lines.length === 1) resolve(JSON.parse(lines[0]));
+		});
+		child.on('exit', (code) => reject(new Error(`route helper exited with ${code}`)));
+	});
+	const { tlsPort, proxyUrl } = await ready;
+	const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+	const stop = async () => {
+		child.kill('SIGTERM');
+		await exited;
+		if (certDir) rmSync(certDir, { recursive: true, force: true });
+		return lines[1] ?? '';
+	};
+	switch (ROUTE) {
+		case 'proxy':
+			return { baseUrl: `http://${BENCH_HOST}:${simPort}`, env: { HTTP_PROXY: proxyUrl! }, stop };
+		case 'https':
+			return { baseUrl: `https://localhost:${tlsPort}`, env: {}, stop };
+		default:
+			return { baseUrl: `https://${BENCH_HOST}`, env: { HTTPS_PROXY: proxyUrl! }, stop };
+	}
 }
 
 async function post(url: string, body: unknown): Promise<unknown> {
@@ -161,12 +226,14 @@ async function run(scenario: Scenario): Promise<{
 	const heapBefore = process.memoryUsage().heapUsed;
 	const store = await openStore({ backend: 'sqlite', path: dbPath, keys: KEYS });
 	const sim = await startSimProcess(scenario.simRate, scenario.latencyMs);
+	const route = await openRoute(sim.baseUrl);
 	const client = new CloudApiClient({
-		baseUrl: sim.baseUrl,
+		baseUrl: route.baseUrl,
 		version: 'v24.0',
 		phoneNumberId: PHONE_ID,
 		accessToken: TOKEN,
 		maxSockets: scenario.maxInFlight,
+		env: route.env,
 	});
 	try {
 		let peak = baseline;
@@ -196,6 +263,8 @@ async function run(scenario: Scenario): Promise<{
 		};
 	} finally {
 		client.close();
+		const routeCounts = await route.stop();
+		if (routeCounts) console.log(`  route ${ROUTE}: ${routeCounts}`);
 		sim.child.kill('SIGTERM');
 		await store.close();
 		rmSync(dir, { recursive: true, force: true });
@@ -207,7 +276,7 @@ function size(n: number): number {
 }
 
 async function main(): Promise<void> {
-	console.log(`broadcast benchmarks (scale ${SCALE}; node ${process.version})\n`);
+	console.log(`broadcast benchmarks (scale ${SCALE}; node ${process.version}; route ${ROUTE})\n`);
 	const only = process.env.BENCH_ONLY;
 	for (const rate of only ? [] : [80, 1000]) {
 		const result = await run({

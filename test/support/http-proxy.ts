@@ -26,6 +26,8 @@ export interface TestProxyOptions {
 	credentials?: { user: string; password: string };
 	/** Where a target really is: lets a test use a name that only the proxy can reach. */
 	resolve?: (host: string, port: number) => { host: string; port: number };
+	/** Never answer CONNECT (a proxy that hangs): the client's timeout is then certain to fire. */
+	holdConnects?: boolean;
 }
 
 export interface TestProxy {
@@ -114,6 +116,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
 	server.on('connect', (request: IncomingMessage, client: Duplex, head: Buffer) => {
 		counts.connects += 1;
 		client.on('error', () => client.destroy());
+		if (options.holdConnects) return;
 		if (!authorized(request)) {
 			counts.refusedAuth += 1;
 			client.end(

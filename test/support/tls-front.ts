@@ -58,8 +58,12 @@ export function selfSignedCertificate(names: string[]): { key: string; cert: str
 	}
 }
 
-export async function startTlsFront(targetPort: number, names: string[]): Promise<TlsFront> {
-	const { key, cert } = selfSignedCertificate(names);
+export async function startTlsFront(
+	targetPort: number,
+	names: string[],
+	certificate = selfSignedCertificate(names),
+): Promise<TlsFront> {
+	const { key, cert } = certificate;
 	const previousCa = tls.getCACertificates('default');
 	tls.setDefaultCACertificates([...previousCa, cert]);
 	let connections = 0;

@@ -211,6 +211,36 @@ describe('CloudApiClient through an HTTP proxy from the environment', () => {
 		expect(proxy!.counts.forwarded).toBe(5);
 	});
 
+	it('checks the certificate inside the tunnel: one for another name is refused', async () => {
+		front = await startTlsFront(simPort, ['someone-else.example']);
+		await startProxy();
+		const result = await client(`https://${GRAPH}`, { HTTPS_PROXY: proxy!.url }).send(template(1));
+		const error = failure(result);
+		expect(error.retryClass).toBe('retry');
+		expect((error.cause as NodeJS.ErrnoException).code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+		expect(proxy!.counts.connects).toBe(1);
+		expect(sim.counters().accepted).toBe(0);
+	});
+
+	it('a proxy that never answers CONNECT ends in the client timeout, and the tunnel is closed', async () => {
+		proxy = await startTestProxy({ holdConnects: true });
+		const api = new CloudApiClient({
+			baseUrl: `https://${GRAPH}`,
+			version: 'v24.0',
+			phoneNumberId: sim.config.phoneNumberId,
+			accessToken: sim.config.accessToken,
+			timeoutMs: 50,
+			env: { HTTPS_PROXY: proxy.url },
+		});
+		clients.push(api);
+		const closed = proxy.allClosed();
+		const held = failure(await api.send(template(1)));
+		expect(held).toMatchObject({ retryClass: 'retry', httpStatus: undefined });
+		expect(held.message).toContain('did not answer within 50 ms');
+		await closed;
+		expect(proxy.counts.connects).toBe(1);
+	});
+
 	it('close() ends the tunnels', async () => {
 		front = await startTlsFront(simPort, [GRAPH]);
 		await startProxy();

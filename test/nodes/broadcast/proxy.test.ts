@@ -1,0 +1,88 @@
+import { startTestProxy, type TestProxy } from '../../support/http-proxy';
+import { findPhoneLeaks } from '../../support/privacy';
+import { countsByPhone, seedSubscribers, type Rig } from '../../core/broadcast/support';
+import { runNode, startNodeRig, stopNodeRig } from './support';
+
+const PROXY_VARIABLES = [
+	'HTTP_PROXY',
+	'http_proxy',
+	'HTTPS_PROXY',
+	'https_proxy',
+	'ALL_PROXY',
+	'all_proxy',
+	'NO_PROXY',
+	'no_proxy',
+];
+
+/**
+ * n8n runs community nodes in its own process, so the proxy variables an admin sets on n8n are
+ * this process's environment: set them here (and put everything back afterwards).
+ */
+function withProxyEnvironment(values: Record<string, string>): () => void {
+	const saved = PROXY_VARIABLES.map((name) => [name, process.env[name]] as const);
+	for (const name of PROXY_VARIABLES) delete process.env[name];
+	Object.assign(process.env, values);
+	return () => {
+		for (const [name, value] of saved)
+			if (value === undefined) delete process.env[name];
+			else process.env[name] = value;
+	};
+}
+
+describe('WhatsApp Broadcast node behind a proxy set in the environment', () => {
+	let rig: Rig;
+	let proxy: TestProxy;
+	let restore: (() => void) | undefined;
+	afterEach(async () => {
+		restore?.();
+		restore = undefined;
+		await stopNodeRig(rig);
+		await proxy?.stop();
+	});
+
+	const item = { title: 'Wasserleitung', link: 'https://gemeinde.example/news/1', guid: 'n-1' };
+
+	it('sends through HTTP_PROXY set on the process', async () => {
+		rig = await startNodeRig();
+		proxy = await startTestProxy();
+		const phones = await seedSubscribers(rig.store, 12);
+		restore = withProxyEnvironment({ HTTP_PROXY: proxy.url });
+		const result = await runNode(rig, { operation: 'sendAnnouncement', options: { rate: 500 } }, [
+			item,
+		]);
+		expect(result.error).toBeUndefined();
+		expect(result.json('Broadcast')[0]).toMatchObject({ sent: 12, failed: 0 });
+		expect(proxy.counts.forwarded).toBe(12);
+		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+	});
+
+	it('NO_PROXY on the process lets it send direct', async () => {
+		rig = await startNodeRig();
+		proxy = await startTestProxy();
+		await seedSubscribers(rig.store, 3);
+		restore = withProxyEnvironment({ HTTP_PROXY: proxy.url, no_proxy: '127.0.0.1' });
+		const result = await runNode(rig, { operation: 'sendAnnouncement', options: { rate: 500 } }, [
+			item,
+		]);
+		expect(result.json('Broadcast')[0]).toMatchObject({ sent: 3 });
+		expect(proxy.counts.connections).toBe(0);
+	});
+
+	it('a proxy asking for credentials stops the announcement with a clear error and no personal data', async () => {
+		rig = await startNodeRig();
+		proxy = await startTestProxy({ credentials: { user: 'ops', password: 'right' } });
+		const phones = await seedSubscribers(rig.store, 5);
+		restore = withProxyEnvironment({ HTTP_PROXY: proxy.url.replace('//', '//ops:wrong-pw@') });
+		const result = await runNode(rig, { operation: 'sendAnnouncement', options: { rate: 500 } }, [
+			item,
+		]);
+		const run = JSON.stringify(result.run.data);
+		expect(run).toContain(
+			`The proxy ${proxy.url} (set in HTTP_PROXY) rejected its user and password`,
+		);
+		expect(run).not.toContain('wrong-pw');
+		expect(run).not.toContain(Buffer.from('ops:wrong-pw').toString('base64'));
+		expect(findPhoneLeaks(run, phones)).toEqual([]);
+		expect(rig.sim.counters().accepted).toBe(0);
+	});
+});
