@@ -7,7 +7,7 @@ export interface FaultConfig {
 	latencyMs?: number | { min: number; max: number };
 	/** Share (0–1) of requests answered with HTTP 500 (Meta code 2, "API Service"). */
 	serverErrorShare?: number;
-	/** Share of requests held without an answer and never accepted: timeouts that certainly delivered nothing. */
+	/** Share of requests held unanswered and never accepted: timeouts that surely delivered nothing. */
 	timeoutShare?: number;
 	/**
 	 * How long a held request stays open before the simulator closes its connection, still

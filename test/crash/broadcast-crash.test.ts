@@ -91,7 +91,8 @@ async function crashAndResume(rig: Rig, policy: DeliveryPolicy): Promise<number>
 
 describe(`crash test (CRASH_SEED=${SEED}): the sending process is killed with SIGKILL and resumed`, () => {
 	let rig: Rig;
-	beforeAll(() => console.log(`Crash test kill points from CRASH_SEED=${SEED}`));
+	// On stderr at once, also when a later step hangs; the test names carry it too.
+	beforeAll(() => process.stderr.write(`Crash test kill points from CRASH_SEED=${SEED}\n`));
 	afterEach(async () => rig?.close());
 
 	it('at-least-once: nobody missed, duplicates at most the in-flight limit per crash', async () => {
