@@ -34,6 +34,12 @@ export interface StartOptions {
 	userFolder?: string;
 	/** A tarball from `packPackage()`; default: pack now. */
 	tarball?: string;
+	/**
+	 * `unpack` (default): the tarball goes where n8n's community-node installer puts packages.
+	 * `none`: the caller has installed it another way (the install tests: npm as an admin types
+	 * it, or N8N_CUSTOM_EXTENSIONS in `env`).
+	 */
+	install?: 'unpack' | 'none';
 	log?: (line: string) => void;
 	/** Extra environment for n8n; wins over ours (N8N_RUNNERS_BROKER_PORT fixes the broker's port). */
 	env?: Record<string, string>;
@@ -134,8 +140,9 @@ function n8nEnv(
 		DB_TYPE: 'sqlite',
 		...extra,
 	};
-	// An empty N8N_CUSTOM_EXTENSIONS makes n8n load every *.node.js under its cwd.
-	delete env.N8N_CUSTOM_EXTENSIONS;
+	// An empty N8N_CUSTOM_EXTENSIONS makes n8n load every *.node.js under its cwd: only a
+	// folder the caller names gets through.
+	if (!extra.N8N_CUSTOM_EXTENSIONS) delete env.N8N_CUSTOM_EXTENSIONS;
 	// Jest sets NODE_ENV=test, under which n8n exits at once without a word.
 	env.NODE_ENV = 'production';
 	return env;
@@ -202,8 +209,8 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	);
 	const [port, taskBrokerPort] = fixed.map((p) => p ?? (chosen.shift() as number));
 	const env = n8nEnv(userFolder, { http: port, taskBroker: taskBrokerPort }, options.env ?? {});
-	const tarball = options.tarball ?? packPackage();
-	installPackageInto(userFolder, tarball);
+	if ((options.install ?? 'unpack') === 'unpack')
+		installPackageInto(userFolder, options.tarball ?? packPackage());
 	const work = join(userFolder, 'import');
 	mkdirSync(work, { recursive: true });
 	if (signal?.aborted) throw abortError(signal);
