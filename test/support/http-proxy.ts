@@ -19,6 +19,8 @@ export interface ProxyCounts {
 	refusedAuth: number;
 	/** Bytes passed through tunnels, both directions. */
 	tunnelledBytes: number;
+	/** Forwarded requests and CONNECTs per target `host:port`, as the client asked for it. */
+	byTarget: Record<string, number>;
 }
 
 export interface TestProxyOptions {
@@ -49,7 +51,9 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
 		forwarded: 0,
 		refusedAuth: 0,
 		tunnelledBytes: 0,
+		byTarget: {},
 	};
+	const note = (target: string) => (counts.byTarget[target] = (counts.byTarget[target] ?? 0) + 1);
 	const sockets = new Set<Duplex>();
 	const track = (socket: Duplex) => {
 		sockets.add(socket);
@@ -77,6 +81,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
 			return;
 		}
 		counts.forwarded += 1;
+		note(`${target.hostname}:${target.port || 80}`);
 		const { host, port } = where(target.hostname, Number(target.port) || 80);
 		const headers = { ...request.headers };
 		for (const hop of ['proxy-authorization', 'proxy-connection', 'connection', 'keep-alive'])
@@ -129,6 +134,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
 			client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
 			return;
 		}
+		note(match[0]);
 		const { host, port } = where(match[1].replace(/^\[|\]$/g, ''), Number(match[2]));
 		const target = net.connect({ host, port });
 		track(target);

@@ -31,11 +31,19 @@ class ProxyTunnel extends Duplex {
 		socket.on('data', (chunk: Buffer) =>
 			this.answer ? this.readAnswer(chunk, proxy) : this.pass(chunk),
 		);
-		socket.on('end', () => (this.answer ? this.destroy(proxyClosed(proxy)) : this.push(null)));
+		let ended = false;
+		socket.on('end', () => {
+			ended = true;
+			if (this.answer) this.destroy(proxyClosed(proxy));
+			else this.push(null);
+		});
 		socket.on('error', (cause: NodeJS.ErrnoException) =>
 			this.destroy(this.answer ? proxyUnreachable(proxy, cause) : cause),
 		);
-		socket.on('close', () => this.destroy());
+		// After a clean end the last bytes may still wait in the stream for TLS to read them.
+		socket.on('close', () => {
+			if (!ended) this.destroy();
+		});
 	}
 
 	private readAnswer(chunk: Buffer, proxy: ProxyServer): void {
@@ -105,8 +113,11 @@ const tunnels = new WeakMap<Duplex, ProxyTunnel>();
  * Node's own `proxyEnv` agent option (Node 24.5+) opens its tunnels asynchronously, and the agent
  * only counts a socket once it exists, so while tunnels are being opened every queued request
  * starts one more: measured on Node 24.21, 64 requests in flight at maxSockets 16 held 65 tunnels
- * open at once. Returning the socket synchronously (TLS over a tunnel stream that waits for the
- * proxy's answer) keeps the count exact.
+ * open at once and opened 185 for 20,000 requests. The sender may keep more requests in flight
+ * (up to 1000) than the client has sockets (64), so that matters here. Returning the socket
+ * synchronously (TLS over a tunnel stream that waits for the proxy's answer) keeps the count
+ * exact; TLS over a JS stream costs some CPU (measured: 15-35 µs per request more than Node's
+ * native path, against roughly 120-170 µs for a request over HTTPS).
  */
 export class TunnelAgent extends https.Agent {
 	private readonly keepAliveMsecs: number;
