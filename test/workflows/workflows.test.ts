@@ -10,8 +10,16 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { ConsentStore } from '../../nodes/ConsentStore/ConsentStore.node';
 import { WhatsAppBroadcast } from '../../nodes/WhatsAppBroadcast/WhatsAppBroadcast.node';
 import { WhatsAppBroadcastTrigger } from '../../nodes/WhatsAppBroadcastTrigger/WhatsAppBroadcastTrigger.node';
-import { loadWorkflow, WORKFLOW_FILES, type ExportedWorkflow } from '../../scripts/n8n/workflows';
+import {
+	findNode,
+	loadWorkflow,
+	WORKFLOW_FILES,
+	type ExportedWorkflow,
+} from '../../scripts/n8n/workflows';
 import { packageInfo } from '../../scripts/n8n/package';
+import { evaluateParameter, jsonPathsRead, parameterAt } from './expressions';
+
+type WorkflowNode = ExportedWorkflow['nodes'][number];
 
 const PACKAGE = packageInfo().name;
 
@@ -37,6 +45,8 @@ const BASE_NODES: Record<string, number[]> = {
 	'n8n-nodes-base.webhook': [2, 2.1],
 	'n8n-nodes-base.respondToWebhook': [1.1, 1.2, 1.3, 1.4, 1.5],
 	'n8n-nodes-base.emailSend': [2, 2.1],
+	'n8n-nodes-base.errorTrigger': [1],
+	'n8n-nodes-base.stopAndError': [1],
 };
 
 const OUR_CREDENTIALS = ['whatsAppBroadcastApi', 'consentStoreDb'];
@@ -52,13 +62,15 @@ const REQUIRED_SETTINGS = {
 	saveExecutionProgress: false,
 };
 
-/** Output count of one of our nodes as configured (Process Message routes to four). */
-function outputCount(
-	description: INodeTypeDescription,
-	parameters: Record<string, unknown>,
-): number {
-	if (Array.isArray(description.outputs)) return description.outputs.length;
-	return parameters.operation === 'processMessage' || parameters.operation === undefined ? 4 : 1;
+/**
+ * Output count of one of our nodes as configured (Process Message routes to four), plus n8n's
+ * error output when the node's On Error setting adds one.
+ */
+function outputCount(description: INodeTypeDescription, node: WorkflowNode): number {
+	const errorOutput = node.onError === 'continueErrorOutput' ? 1 : 0;
+	if (Array.isArray(description.outputs)) return description.outputs.length + errorOutput;
+	const operation = node.parameters.operation;
+	return (operation === 'processMessage' || operation === undefined ? 4 : 1) + errorOutput;
 }
 
 function versions(description: INodeTypeDescription): number[] {
@@ -129,7 +141,7 @@ describe.each(WORKFLOW_FILES.map((file) => [file]))('workflows/%s', (file) => {
 			const node = byName.get(source);
 			expect({ source, exists: Boolean(node) }).toEqual({ source, exists: true });
 			const ours = node && OUR_NODES[node.type];
-			if (ours) expect(main.length).toBeLessThanOrEqual(outputCount(ours, node.parameters));
+			if (ours) expect(main.length).toBeLessThanOrEqual(outputCount(ours, node));
 			for (const targets of main)
 				for (const target of targets)
 					expect({ source, target: target.node, exists: byName.has(target.node) }).toEqual({
@@ -191,5 +203,223 @@ describe.each(WORKFLOW_FILES.map((file) => [file]))('workflows/%s', (file) => {
 			if (/webhook$|whatsAppBroadcastTrigger$/.test(node.type))
 				expect(node.webhookId).toMatch(/^[0-9a-f-]{36}$/);
 		expect(JSON.stringify(workflow)).not.toMatch(/\+?\b\d{10,15}\b/);
+	});
+});
+
+const ERROR_WORKFLOW_FILE = 'error-alerts.json';
+const LANGUAGES = ['de', 'sl', 'en'] as const;
+
+describe('the error workflow (alerts for staff)', () => {
+	const alerts = loadWorkflow(ERROR_WORKFLOW_FILE);
+	const failure = {
+		execution: {
+			id: '231',
+			url: 'https://n8n.musterdorf.example/workflow/civicCmsAnnouncements/executions/231',
+			error: {
+				message: 'Broadcast "cms:2026-117" aborted after 3 sent: the access token is invalid',
+			},
+			lastNodeExecuted: 'Announcement Not Sent',
+			mode: 'webhook',
+		},
+		workflow: { id: 'civicCmsAnnouncements', name: 'Civic Broadcast: CMS Announcements' },
+	};
+
+	it('starts with n8n’s Error Trigger and e-mails staff over an SMTP credential', () => {
+		const triggers = alerts.nodes.filter((n) => n.type === 'n8n-nodes-base.errorTrigger');
+		expect(triggers).toHaveLength(1);
+		const mail = findNode(alerts, 'E-mail Staff');
+		expect(mail.type).toBe('n8n-nodes-base.emailSend');
+		expect(Object.keys(mail.credentials ?? {})).toEqual(['smtp']);
+		expect(mail.parameters.options).toMatchObject({ appendAttribution: false });
+	});
+
+	it.each(WORKFLOW_FILES.filter((f) => f !== ERROR_WORKFLOW_FILE).map((f) => [f]))(
+		'%s names it as its error workflow by the id the file gives it',
+		(file) => {
+			expect(loadWorkflow(file).settings).toMatchObject({ errorWorkflow: alerts.id });
+		},
+	);
+
+	it('does not name itself (n8n would not run it for its own failures anyway)', () => {
+		expect((alerts.settings as Record<string, unknown>).errorWorkflow).toBeUndefined();
+	});
+
+	it('reads only the failure’s name, message, node and link: no execution data items', () => {
+		const read = ['subject', 'text'].flatMap((field) =>
+			jsonPathsRead(String(parameterAt(alerts, 'E-mail Staff', field))),
+		);
+		expect([...new Set(read)].sort()).toEqual([
+			'execution.error.message',
+			'execution.lastNodeExecuted',
+			'execution.url',
+			'staffLanguage',
+			'trigger.error.message',
+			'workflow.name',
+		]);
+	});
+
+	it.each(LANGUAGES.map((l) => [l]))(
+		'in %s, says which workflow failed, why, where, and links the execution',
+		(staffLanguage) => {
+			const item = { ...failure, staffLanguage };
+			const subject = evaluateParameter(alerts, 'E-mail Staff', 'subject', item);
+			const text = String(evaluateParameter(alerts, 'E-mail Staff', 'text', item));
+			expect(subject).toBe(
+				{ de: 'Fehler', sl: 'Napaka', en: 'Failed' }[staffLanguage] +
+					': Civic Broadcast: CMS Announcements',
+			);
+			expect(text).toContain('Civic Broadcast: CMS Announcements');
+			expect(text).toContain(failure.execution.error.message);
+			expect(text).toContain('Announcement Not Sent');
+			expect(text).toContain(failure.execution.url);
+			expect(text).toContain(
+				{ de: 'Grund: ', sl: 'Razlog: ', en: 'Reason: ' }[staffLanguage] +
+					failure.execution.error.message,
+			);
+		},
+	);
+
+	it('reports a trigger that failed to start (no execution) with its reason', () => {
+		const item = {
+			trigger: { error: { message: 'The consent store is unreachable' }, mode: 'trigger' },
+			workflow: failure.workflow,
+			staffLanguage: 'en',
+		};
+		const text = String(evaluateParameter(alerts, 'E-mail Staff', 'text', item));
+		expect(text).toContain('Reason: The consent store is unreachable');
+		expect(text).not.toMatch(/undefined|null/);
+	});
+});
+
+describe('the CMS webhook’s answer when an announcement fails', () => {
+	const cms = loadWorkflow('cms-announcements.json');
+	const connections = cms.connections as Record<string, { main: Array<Array<{ node: string }>> }>;
+
+	it('sends failures to its error output, answers 502 with the reason and key, then fails the run', () => {
+		expect(findNode(cms, 'Send Announcement').onError).toBe('continueErrorOutput');
+		const [success, failed] = connections['Send Announcement'].main;
+		expect(success.map((t) => t.node)).toEqual(['Respond With Summary']);
+		expect(failed.map((t) => t.node)).toEqual(['Respond Not Sent']);
+		const respond = findNode(cms, 'Respond Not Sent');
+		expect(respond.parameters.options).toEqual({ responseCode: 502 });
+		const body = evaluateParameter(cms, 'Respond Not Sent', 'responseBody', {
+			title: 'Wasserabschaltung',
+			link: 'https://musterdorf.example/wasser',
+			key: 'cms:2026-117',
+			error: 'Broadcast "cms:2026-117" aborted after 0 sent: the template is paused',
+		});
+		expect(JSON.parse(String(body))).toEqual({
+			error: 'Broadcast "cms:2026-117" aborted after 0 sent: the template is paused',
+			key: 'cms:2026-117',
+		});
+		// The execution must still fail, so it is kept and the error workflow alerts staff.
+		expect(connections['Respond Not Sent'].main[0].map((t) => t.node)).toEqual([
+			'Announcement Not Sent',
+		]);
+		const stop = findNode(cms, 'Announcement Not Sent');
+		expect(stop.type).toBe('n8n-nodes-base.stopAndError');
+		expect(stop.parameters).toEqual({
+			errorType: 'errorMessage',
+			errorMessage: '={{ $json.error }}',
+		});
+	});
+});
+
+describe('staff-facing texts in German, Slovenian and English, chosen by one setting', () => {
+	/** Every staff-facing text, by workflow and node, with what each language must say. */
+	const TEXTS: Array<{
+		file: (typeof WORKFLOW_FILES)[number];
+		node: string;
+		path: string;
+		expected: Record<(typeof LANGUAGES)[number], string>;
+	}> = [
+		{
+			file: 'subscriptions.json',
+			node: 'Ask Staff',
+			path: 'subject',
+			expected: {
+				de: 'WhatsApp-Frage von Gast_0007',
+				sl: 'Vprašanje prek WhatsAppa od Gast_0007',
+				en: 'WhatsApp question from Gast_0007',
+			},
+		},
+		{
+			file: 'subscriptions.json',
+			node: 'Ask Staff',
+			path: 'message',
+			expected: {
+				de: 'Gast_0007 schreibt (sl):\n\nKdaj je odvoz?\n\nIhre Antwort',
+				sl: 'Gast_0007 piše (sl):\n\nKdaj je odvoz?\n\nVaš odgovor',
+				en: 'Gast_0007 writes (sl):\n\nKdaj je odvoz?\n\nYour answer',
+			},
+		},
+		{
+			file: 'subscriptions.json',
+			node: 'Ask Staff',
+			path: 'options.messageButtonLabel',
+			expected: { de: 'Antworten', sl: 'Odgovori', en: 'Respond' },
+		},
+		{
+			file: 'subscriptions.json',
+			node: 'Ask Staff',
+			path: 'options.responseFormTitle',
+			expected: { de: 'Antwort an Bürger:in', sl: 'Odgovor občanu', en: 'Answer to the citizen' },
+		},
+		{
+			file: 'subscriptions.json',
+			node: 'Ask Staff',
+			path: 'formFields.values.0.fieldLabel',
+			expected: { de: 'Ihre Antwort', sl: 'Vaš odgovor', en: 'Your answer' },
+		},
+		{
+			file: 'subscriptions.json',
+			node: 'Ask Staff',
+			path: 'options.responseFormButtonLabel',
+			expected: { de: 'Per WhatsApp senden', sl: 'Pošlji prek WhatsAppa', en: 'Send on WhatsApp' },
+		},
+	];
+	const question = { pseudonym: 'Gast_0007', language: 'sl', text: 'Kdaj je odvoz?' };
+
+	it.each(['subscriptions.json', ERROR_WORKFLOW_FILE].map((f) => [f]))(
+		'%s has exactly one staffLanguage setting, a plain de, sl or en (German as shipped)',
+		(file) => {
+			const workflow = loadWorkflow(file as (typeof WORKFLOW_FILES)[number]);
+			const settings = workflow.nodes.flatMap((node) => {
+				const assignments = (
+					node.parameters.assignments as { assignments?: Array<{ name: string; value: unknown }> }
+				)?.assignments;
+				return (assignments ?? [])
+					.filter((a) => a.name === 'staffLanguage')
+					.map((a) => ({ node: node.name, value: a.value }));
+			});
+			expect(settings).toHaveLength(1);
+			expect(settings[0].value).toBe('de');
+		},
+	);
+
+	it.each(TEXTS.flatMap((t) => LANGUAGES.map((l) => [`${t.node} ${t.path}`, l, t] as const)))(
+		'%s in %s',
+		(_, language, { file, node, path, expected }) => {
+			const workflow = loadWorkflow(file);
+			expect(String(parameterAt(workflow, node, path))).toContain('$json.staffLanguage');
+			const value = evaluateParameter(workflow, node, path, {
+				...question,
+				staffLanguage: language,
+			});
+			expect(String(value)).toContain(expected[language]);
+		},
+	);
+
+	it('the staff answer is read from the form’s one field, whatever the label’s language', () => {
+		const subscriptions = loadWorkflow('subscriptions.json');
+		expect(findNode(subscriptions, 'Ask Staff').parameters.responseType).toBe('customForm');
+		for (const label of ['Ihre Antwort', 'Vaš odgovor', 'Your answer']) {
+			const resumed = {
+				data: { [label]: 'Odvoz je v torek.', respondedAt: '2026-12-01T09:00:00Z' },
+			};
+			expect(evaluateParameter(subscriptions, 'Send Staff Answer', 'replyText', resumed)).toBe(
+				'Odvoz je v torek.',
+			);
+		}
 	});
 });
