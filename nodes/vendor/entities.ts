@@ -3,4 +3,4 @@
 // URLs such as `?id=1&sect=2`, where a browser would read `&sect` as `§`.
 // Pinned to entities 7: from 8 on it ships ES modules only, which Jest's CommonJS test run cannot
 // load without --experimental-vm-modules; 7 has the same decoder and entity table.
-export { decodeHTMLStrict } from 'entities';
+export { decodeHTMLStrict } from 'entities/decode';

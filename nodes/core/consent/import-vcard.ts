@@ -1,3 +1,4 @@
+import { TextDecoder, TextEncoder } from 'node:util';
 import { InputError } from '../errors';
 import type { ImportProblem, RawContact } from './import-entry';
 
