@@ -7,12 +7,14 @@ export interface CsvRecord {
 /**
  * Splits CSV text into records as RFC 4180 does: a quoted field may hold the separator, line breaks
  * (Google's and Outlook's exports put multi-line notes in one) and doubled quotes (`""` is one `"`).
- * Lenient where spreadsheets are: spaces around a quoted field, text after its closing quote, line
- * breaks `\r\n`, `\n` or a lone `\r`, blank lines skipped.
+ * Lenient where spreadsheets are: spaces around a quoted field, text after a one-line quoted
+ * field's closing quote, line breaks `\r\n`, `\n` or a lone `\r`, blank lines skipped.
  *
- * A quote that never closes would swallow the rest of the file under RFC 4180; here it marks only
- * the line it opened on as broken (listed in `unclosed`) and reading resumes on the next line, so
- * one stray quote costs one contact, not all that follow it.
+ * A stray quote would swallow the lines after it under RFC 4180, up to the next quote or the end.
+ * Here a quoted cell that never closes, or that spans lines and whose closing quote is followed by
+ * more text (so it was a later cell's opening quote), marks only the line it opened on as broken
+ * (listed in `badQuotes`), and reading resumes on the next line: one stray quote costs one contact,
+ * never a silent run of the lines after it.
  *
  * Hand-written, not a library: csv-parse (7.0.3) tells the line a record ends on and papaparse
  * (5.7.1) none, and on a broken quote both either stop or lose the records after it.
@@ -20,15 +22,15 @@ export interface CsvRecord {
 export function readCsvRecords(
 	text: string,
 	separator: string,
-): { records: CsvRecord[]; unclosed: number[] } {
+): { records: CsvRecord[]; badQuotes: number[] } {
 	const records: CsvRecord[] = [];
-	const unclosed: number[] = [];
+	const badQuotes: number[] = [];
 	let at = 0;
 	let line = 1;
 	while (at < text.length) {
 		const record = readRecord(text, at, separator);
 		if (!record) {
-			unclosed.push(line);
+			badQuotes.push(line);
 			at = nextLineStart(text, at);
 			line += 1;
 			continue;
@@ -37,7 +39,7 @@ export function readCsvRecords(
 		at = record.end;
 		line += record.lineBreaks;
 	}
-	return { records, unclosed };
+	return { records, badQuotes };
 }
 
 interface RawRecord {
@@ -50,13 +52,14 @@ interface RawRecord {
 	blank: boolean;
 }
 
-/** The record starting at `start`, or undefined when a quoted cell is still open at the end. */
+/** The record starting at `start`, or undefined when one of its quoted cells is broken (see above). */
 function readRecord(text: string, start: number, separator: string): RawRecord | undefined {
 	const cells: string[] = [];
 	let cell = '';
 	let quoted = false;
 	let blank = true;
 	let lineBreaks = 0;
+	let cellBreaks = 0;
 	let i = start;
 	while (i < text.length) {
 		const c = text[i];
@@ -66,9 +69,14 @@ function readRecord(text: string, start: number, separator: string): RawRecord |
 				i += 2;
 				continue;
 			}
-			if (c === '"') quoted = false;
-			else {
-				if (isLineBreak(text, i)) lineBreaks += 1;
+			if (c === '"') {
+				if (cellBreaks > 0 && !endsCell(text, i + 1, separator)) return undefined;
+				quoted = false;
+			} else {
+				if (isLineBreak(text, i)) {
+					lineBreaks += 1;
+					cellBreaks += 1;
+				}
 				cell += c;
 			}
 			i += 1;
@@ -84,6 +92,7 @@ function readRecord(text: string, start: number, separator: string): RawRecord |
 		if (c === '"' && cell.trim() === '') {
 			quoted = true;
 			cell = '';
+			cellBreaks = 0;
 		} else if (c === separator) {
 			cells.push(cell);
 			cell = '';
@@ -98,6 +107,16 @@ function readRecord(text: string, start: number, separator: string): RawRecord |
 /** True at a character that ends a line: `\n`, or `\r` not followed by `\n`. */
 function isLineBreak(text: string, i: number): boolean {
 	return text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n');
+}
+
+/** After a closing quote only spaces may come before the separator or the line's end. */
+function endsCell(text: string, from: number, separator: string): boolean {
+	for (let i = from; i < text.length; i++) {
+		const c = text[i];
+		if (c === separator || c === '\r' || c === '\n') return true;
+		if (c !== ' ' && c !== '\t') return false;
+	}
+	return true;
 }
 
 function nextLineStart(text: string, from: number): number {

@@ -24,8 +24,11 @@ export function parseCsvContacts(text: string): {
 	if (firstLine === undefined)
 		throw new InputError('The CSV is empty: paste or attach the list of contacts');
 	const separator = detectSeparator(firstLine);
-	const { records, unclosed } = readCsvRecords(clean, separator);
-	const problems: ImportProblem[] = unclosed.map((line) => ({ line, reason: 'unbalanced quotes' }));
+	const { records, badQuotes } = readCsvRecords(clean, separator);
+	const problems: ImportProblem[] = badQuotes.map((line) => ({
+		line,
+		reason: 'unbalanced quotes',
+	}));
 	const header = (records[0]?.cells ?? []).map(headerName);
 	const columns = {
 		phone: header.findIndex((h) => PHONE_HEADERS.test(h)),

@@ -89,6 +89,17 @@ describe('CSV parsing', () => {
 		});
 	});
 
+	it('does not let a stray quote pair with a later quoted cell and swallow the lines between', () => {
+		const csv = 'name;phone\n"Gast_0001;0151 1\nGast_0002;0151 2\n"Gast_0003";0151 3\n';
+		expect(parseCsvContacts(csv)).toEqual({
+			problems: [{ line: 2, reason: 'unbalanced quotes' }],
+			contacts: [
+				{ line: 3, name: 'Gast_0002', phone: '0151 2', language: undefined },
+				{ line: 4, name: 'Gast_0003', phone: '0151 3', language: undefined },
+			],
+		});
+	});
+
 	it('reads back any cells written as RFC 4180 quoted fields, with the line each record starts on', () => {
 		const cell = fc
 			.array(fc.constantFrom('a', 'Ž', '1', ' ', ';', ',', '"', '""', '\n', '\r\n', '\r'), {
@@ -108,7 +119,7 @@ describe('CSV parsing', () => {
 						line += cells.reduce((n, c) => n + breaks(c), 0) + 1;
 						return record;
 					});
-					expect(readCsvRecords(csv, ';')).toEqual({ records: expected, unclosed: [] });
+					expect(readCsvRecords(csv, ';')).toEqual({ records: expected, badQuotes: [] });
 				},
 			),
 		);
