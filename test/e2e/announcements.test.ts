@@ -17,6 +17,7 @@ import {
 import { findPhoneLeaks } from '../support/privacy';
 import {
 	eventually,
+	executionsFinished,
 	failedExecutions,
 	n8nDatabaseBytes,
 	startEnvironment,
@@ -124,8 +125,8 @@ describe('exported workflows in a real n8n', () => {
 		// Cvetka subscribed in Slovenian and gets the Slovenian template.
 		expect(templatesWith(CVETKA, 'Straßensperre')[0].text).toMatch(/^Novice iz vaše občine/);
 
-		// The same item shows up again (re-dated, same guid) together with a new one: once the new
-		// one has arrived, the run that also carried the old one is over.
+		// The same item shows up again (re-dated, same guid) together with a new one: the run that
+		// carries the new one carries the old one too; once it has finished, count.
 		env.news.items[0] = { ...env.news.items[0], pubDate: new Date(Date.now() + 2 * hour) };
 		env.news.items.push({
 			guid: 'musterdorf-news-102',
@@ -137,6 +138,9 @@ describe('exported workflows in a real n8n', () => {
 			await eventually(`second news item to ${citizen.slice(0, 4)}…`, () =>
 				templatesWith(citizen, 'Öffnungszeiten').length ? true : undefined,
 			);
+		}
+		await executionsFinished(env, 'civicRssAnnouncements');
+		for (const citizen of [ANNA, BORIS, CVETKA]) {
 			expect(templatesWith(citizen, 'Straßensperre Hauptstraße')).toHaveLength(1);
 			expect(templatesWith(citizen, 'Öffnungszeiten')).toHaveLength(1);
 		}
@@ -148,7 +152,9 @@ describe('exported workflows in a real n8n', () => {
 				templatesWith(citizen, 'Am Mühlbach').length ? true : undefined,
 			);
 		}
-		// Both publications came in the same poll, so the run that sent one has dropped the other.
+		// Both publications came in the same poll: once the run that sent one has finished, it has
+		// dropped the other.
+		await executionsFinished(env, 'civicGazetteAnnouncements');
 		for (const citizen of [ANNA, BORIS, CVETKA]) {
 			expect(templatesWith(citizen, 'Am Mühlbach')).toHaveLength(1);
 			expect(templatesWith(citizen, 'Nachbarort')).toHaveLength(0);
@@ -164,6 +170,7 @@ describe('exported workflows in a real n8n', () => {
 		expect(status).toBe(200);
 		expect(body).toMatchObject({ recipients: 3, sent: 3, failed: 0 });
 		expect(JSON.stringify(body)).not.toMatch(/\d{8,}/);
+		await executionsFinished(env, 'civicCmsAnnouncements');
 		for (const citizen of [ANNA, BORIS, CVETKA])
 			expect(templatesWith(citizen, 'Wasserabschaltung')).toHaveLength(1);
 	});
@@ -177,6 +184,8 @@ describe('exported workflows in a real n8n', () => {
 		const noTitle = await postCms({ link: 'https://musterdorf.example/x' });
 		expect(noTitle.status).toBe(400);
 		expect(String(noTitle.body?.error)).toMatch(/title/);
+		// The 400 comes from the workflow (Respond Bad Request), which may run on after answering.
+		await executionsFinished(env, 'civicCmsAnnouncements');
 		expect(env.sim.counters().accepted).toBe(before);
 	});
 
@@ -194,6 +203,7 @@ describe('exported workflows in a real n8n', () => {
 			link: 'https://musterdorf.example/aktuelles/gemeinderat',
 		});
 		expect(body).toMatchObject({ recipients: 2, sent: 2 });
+		await executionsFinished(env, 'civicCmsAnnouncements');
 		expect(templatesWith(ANNA, 'Gemeinderatssitzung')).toHaveLength(1);
 		expect(templatesWith(CVETKA, 'Gemeinderatssitzung')).toHaveLength(1);
 		expect(env.sim.messagesTo(BORIS)).toHaveLength(before + 1);
@@ -228,6 +238,7 @@ describe('exported workflows in a real n8n', () => {
 
 		const messages = await eventually('the staff answer', receivedCount(ANNA, before + 1));
 		expect(messages.at(-1)).toMatchObject({ type: 'text', text: STAFF_ANSWER });
+		await executionsFinished(env, 'civicSubscriptions');
 		expect(texts(CVETKA)).not.toContain(STAFF_ANSWER);
 	});
 
@@ -291,10 +302,12 @@ describe('exported workflows in a real n8n', () => {
 		expect(await post(signBody(body, 'not-the-app-secret'))).toBe(401);
 		expect(await post(undefined)).toBe(401);
 
-		// A real message afterwards is answered, so the forged ones had their chance to act.
+		// Had the forged posts started executions, n8n would have registered them before answering;
+		// a real message afterwards is answered, and then every execution of the workflow is over.
 		const annaBefore = env.sim.messagesTo(ANNA).length;
 		await env.sim.citizenSends({ from: ANNA }, { text: 'Info' });
 		await eventually('the Info answer', receivedCount(ANNA, annaBefore + 1));
+		await executionsFinished(env, 'civicSubscriptions');
 		expect(env.sim.messagesTo(DIETER)).toHaveLength(0);
 		expect(await store.findByIdentity({ phone: DIETER })).toBeUndefined();
 		expect(await store.countSubscribers()).toBe(subscribersBefore);
@@ -325,6 +338,8 @@ describe('exported workflows in a real n8n', () => {
 			await eventually(`new listing entry to ${citizen.slice(0, 4)}…`, () =>
 				templatesWith(citizen, 'Wahlbekanntmachung').length ? true : undefined,
 			);
+		// The schedule runs every 10 s: wait for a moment when none of its runs is in flight.
+		await executionsFinished(env, 'civicGazetteListingE2e');
 		expect(templatesWith(EMIL, 'Friedhofssatzung')).toHaveLength(0);
 		for (const citizen of [ANNA, CVETKA]) {
 			expect(templatesWith(citizen, 'Friedhofssatzung')).toHaveLength(1);

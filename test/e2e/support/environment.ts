@@ -1,6 +1,6 @@
 /**
  * Everything one end-to-end run needs: the simulator (as Meta), a local news feed and gazette
- * feed, a real n8n with our package, the four exported workflows imported and published, and
+ * feed, a real n8n with our package, the five exported workflows imported and published, and
  * a consent store file in a temp folder.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { untilExecutionsFinished } from '../../../scripts/n8n/executions';
 import { freePort, startN8n, type N8nInstance } from '../../../scripts/n8n/instance';
 import {
 	cmsWebhookPath,
@@ -132,7 +133,7 @@ function listingPageVariant(gazetteFlow: ExportedWorkflow, url: string): Exporte
 export async function eventually<T>(
 	what: string,
 	check: () => T | undefined | Promise<T | undefined>,
-	limitMs = 180_000,
+	limitMs = 300_000,
 ): Promise<T> {
 	const deadline = Date.now() + limitMs;
 	for (;;) {
@@ -141,6 +142,17 @@ export async function eventually<T>(
 		if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 250));
 	}
+}
+
+/**
+ * Waits until no execution of the workflow is queued or running. Call it after something that
+ * shows the executions in question exist: an answer from n8n's Webhook node (n8n registers the
+ * execution first) or a message one of them sent (our trigger answers Meta before n8n registers
+ * its execution, so its 200 is no such sign). Then "nothing else was sent" can be checked.
+ */
+export async function executionsFinished(env: E2eEnvironment, workflowId: string): Promise<void> {
+	const done = await untilExecutionsFinished(env.n8n.baseUrl, env.n8nCookie, workflowId, 300_000);
+	if (!done) throw new Error(`Gave up waiting for the executions of ${workflowId} to finish`);
 }
 
 /** Failed executions of a workflow, newest first, with their error messages (n8n's REST API). */
