@@ -2,6 +2,7 @@
  * `npm run citizen -- <command>`: play a citizen against a running sandbox. Messages go through
  * the simulator exactly as Meta would deliver them (signed webhooks to the trigger).
  */
+import { latestKeptExecutionId, untilExecutionsFinished } from './n8n/executions';
 import { readSandboxState, type SandboxState } from './sandbox/state';
 
 const HELP = `Play a citizen against the running sandbox (npm run sandbox):
@@ -44,7 +45,9 @@ function checkNumber(number: string | undefined): string {
 }
 
 async function say(state: SandboxState, number: string, text: string): Promise<void> {
+	const { n8nUrl, n8nCookie, subscriptionsWorkflowId: workflow } = state;
 	const before = (await messagesTo(state, number)).length;
+	const lastExecution = await latestKeptExecutionId(n8nUrl, n8nCookie, workflow);
 	const response = await fetch(`${state.simulatorUrl}/_sim/citizen`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -54,19 +57,28 @@ async function say(state: SandboxState, number: string, text: string): Promise<v
 	console.log(
 		`${number} → "${text}" (webhook answered ${answer.delivery?.status ?? response.status})`,
 	);
-	// Replies come from the workflow within a second or two; a question waits for staff.
-	for (let i = 0; i < 20; i++) {
-		await new Promise((r) => setTimeout(r, 250));
-		const messages = await messagesTo(state, number);
-		if (messages.length > before) {
-			console.log('Received:');
-			messages.slice(before).forEach(show);
-			return;
-		}
+	// The trigger answers at once and the workflow runs after. It has run once it sent a reply or
+	// left an execution behind (a question waits for staff; a failure is kept); then wait for it
+	// to finish, so every reply is in. The limit only ends a hang.
+	const deadline = Date.now() + 60_000;
+	let started = false;
+	while (!started && Date.now() < deadline) {
+		started =
+			(await messagesTo(state, number)).length > before ||
+			(await latestKeptExecutionId(n8nUrl, n8nCookie, workflow)) > lastExecution;
+		if (!started) await new Promise((r) => setTimeout(r, 250));
 	}
-	console.log(
-		'No reply yet (a question waits for staff: see the sandbox terminal). Check later with `inbox`.',
-	);
+	const finished = started && (await untilExecutionsFinished(n8nUrl, n8nCookie, workflow, 60_000));
+	const messages = (await messagesTo(state, number)).slice(before);
+	if (messages.length > 0) {
+		console.log('Received:');
+		messages.forEach(show);
+	}
+	if (!finished) {
+		console.log('n8n is still working on it (a busy machine?); check later with `inbox`.');
+	} else if (messages.length === 0) {
+		console.log('No reply: a question waits for staff (see the sandbox terminal).');
+	}
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * `npm run sandbox`: the quick start. A real n8n with this package and the four workflows
+ * `npm run sandbox`: the quick start. A real n8n with this package and the five workflows
  * imported and published, the WhatsApp simulator in place of Meta, a demo news feed and gazette
  * feed, and a mail catcher for the staff e-mails. No Meta account, no mail server. Ctrl-C stops
  * everything. `npm run citizen -- help` plays a citizen against it.
@@ -122,22 +122,24 @@ async function main(): Promise<void> {
 		signal: abort.signal,
 	});
 	const n8n = await n8nStarting;
-	await n8n.setupOwner(SANDBOX_OWNER);
+	const n8nCookie = await n8n.setupOwner(SANDBOX_OWNER);
 	const state: SandboxState = {
 		n8nUrl: n8n.baseUrl,
 		simulatorUrl: sim.baseUrl,
 		newsFeedUrl: news.url,
 		cmsUrl: n8n.webhookUrl(cmsWebhookPath(cms)),
 		cmsHeader,
+		n8nCookie,
+		subscriptionsWorkflowId: subscriptions.id as string,
 	};
-	writeFileSync(SANDBOX_STATE, JSON.stringify(state, null, 2));
+	writeFileSync(SANDBOX_STATE, JSON.stringify(state, null, 2), { mode: 0o600 });
 	console.log(`
 ────────────────────────────────────────────────────────────────────────
  Sandbox ready. Nothing leaves this machine: Meta is simulated.
 
  n8n editor:   ${n8n.baseUrl}
                log in as ${SANDBOX_OWNER.email} / ${SANDBOX_OWNER.password}
- Workflows:    the four from workflows/, published (see the sticky notes)
+ Workflows:    the five from workflows/, published (see the sticky notes)
 
  Play a citizen (in a second terminal):
    npm run citizen -- start 4915112345678          subscribe ("Start")

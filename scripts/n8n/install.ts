@@ -4,7 +4,8 @@
  * Why outside: n8n is 2.8 GB of dependencies that must not end up in our package, our
  * lockfile or our `node_modules`. The folder name carries a hash of the whole recipe, so
  * changing the version, an override or the Node major installs afresh next to the old one.
- * Recipe and pitfalls: shared/reference/real-n8n.md.
+ * The recipe is `installManifest` below and the steps of `ensureN8n`; each pitfall is noted
+ * where it is avoided.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -14,6 +14,9 @@ export interface SandboxState {
 	newsFeedUrl: string;
 	cmsUrl: string;
 	cmsHeader: { name: string; value: string };
+	/** The owner's n8n session, for reading executions (this machine only; the file is 0600). */
+	n8nCookie: string;
+	subscriptionsWorkflowId: string;
 }
 
 export function readSandboxState(): SandboxState {

@@ -1,9 +1,11 @@
 /**
  * n8n boots with our package installed as a community node and knows our node and credential
- * types under the package name, which is what the exported workflows reference.
+ * types under the package name, which is what the exported workflows reference. It listens only
+ * on ports chosen for it, and stopping it leaves no process behind.
  */
 import { listNodeTypes, startN8n, type N8nInstance } from '../../scripts/n8n/instance';
 import { packageInfo } from '../../scripts/n8n/package';
+import { isRunning, listeningPorts, processTree } from '../../scripts/n8n/processes';
 
 describe('real n8n with the package installed', () => {
 	let n8n: N8nInstance;
@@ -30,9 +32,25 @@ describe('real n8n with the package installed', () => {
 		]);
 	});
 
+	it('listens only on the free ports chosen for it: HTTP and the task broker its runner uses', () => {
+		const tree = processTree(n8n.pid);
+		// n8n itself and the JavaScript task runner it started (connected to the broker by now).
+		expect(tree.some((p) => p.command.includes('@n8n/task-runner'))).toBe(true);
+		expect(listeningPorts(tree.map((p) => p.pid))).toEqual(
+			[n8n.port, n8n.taskBrokerPort].sort((a, b) => a - b),
+		);
+	});
+
 	it('knows our two credential types', async () => {
 		const response = await fetch(`${n8n.baseUrl}/types/credentials.json`, { headers: { cookie } });
 		const names = ((await response.json()) as Array<{ name: string }>).map((c) => c.name);
 		expect(names).toEqual(expect.arrayContaining(['whatsAppBroadcastApi', 'consentStoreDb']));
+	});
+
+	it('stops with its task runner: no process of its tree is left', async () => {
+		const tree = processTree(n8n.pid);
+		expect(tree.length).toBeGreaterThanOrEqual(2);
+		await n8n.stop();
+		expect(tree.filter(isRunning)).toEqual([]);
 	});
 });
