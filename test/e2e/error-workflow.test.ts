@@ -8,6 +8,7 @@
 import { findPhoneLeaks } from '../support/privacy';
 import {
 	eventually,
+	executionsFinished,
 	failedExecutions,
 	startEnvironment,
 	type E2eEnvironment,
@@ -77,6 +78,8 @@ describe('alerts for staff in a real n8n', () => {
 		const alert = await eventually('the alert e-mail', () =>
 			env.mail.mails.slice(mailsBefore).find((m) => m.subject.includes('CMS Announcements')),
 		);
+		// n8n dispatches the error workflow after the failed run is saved: it is over by now.
+		await executionsFinished(env, 'civicCmsAnnouncements');
 		const [failed] = await failedExecutions(env, 'civicCmsAnnouncements');
 		expect(alert.to).toEqual(['buergerservice@musterdorf.example']);
 		expect(alert.subject).toBe('Fehler: Civic Broadcast: CMS Announcements');
