@@ -4,7 +4,7 @@ import type { Store, SubscribeInput } from '../../nodes/core/store';
 import { LATEST_VERSION } from '../../nodes/core/store/migrations';
 import { makeWamid } from '../../simulator/wamid';
 import { findPhoneLeaks } from '../support/privacy';
-import type { Backend } from './backends';
+import type { TempStore } from '../support/temp-store';
 
 const PHONES = ['4915112345678', '38640123456', '436641234567', '41791234567'];
 
@@ -23,8 +23,8 @@ function join(phone: string, extra: Partial<SubscribeInput> = {}): SubscribeInpu
 const left = { source: 'whatsapp' as const, keyword: 'stop' };
 
 /** The one contract both backends must meet (STYLE.md §4). */
-export function describeConsentStore(makeBackend: () => Backend): void {
-	let backend: Backend;
+export function describeConsentStore(makeBackend: () => TempStore): void {
+	let backend: TempStore;
 	let store: Store;
 	beforeEach(async () => {
 		backend = makeBackend();

@@ -1,5 +1,5 @@
-import { postgresBackend } from './backends';
+import { tempPostgres } from '../support/temp-store';
 import { describeConsentStore } from './consent-store.contract';
 
 describe('consent store contract: PostgreSQL (127.0.0.1:5432)', () =>
-	describeConsentStore(postgresBackend));
+	describeConsentStore(tempPostgres));

@@ -1,4 +1,4 @@
-import { sqliteBackend } from './backends';
+import { tempSqlite } from '../support/temp-store';
 import { describeConsentStore } from './consent-store.contract';
 
-describe('consent store contract: SQLite (node:sqlite)', () => describeConsentStore(sqliteBackend));
+describe('consent store contract: SQLite (node:sqlite)', () => describeConsentStore(tempSqlite));

@@ -4,13 +4,13 @@
  */
 import { sendBroadcast } from '../../nodes/core/broadcast';
 import { CloudApiClient } from '../../nodes/core/cloud-api';
-import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
-import { openStore } from '../../nodes/core/store';
-import type { DeliveryPolicy } from '../../nodes/core/store';
-import { ANNOUNCEMENT, DATA_KEY, GENEROUS_TIMEOUT_MS } from '../core/broadcast/support';
+import { openStore, type DeliveryPolicy } from '../../nodes/core/store';
+import { storeConfigFrom, type ConsentStoreCredential } from '../../nodes/shared/store-cache';
+import { ANNOUNCEMENT, GENEROUS_TIMEOUT_MS } from '../core/broadcast/support';
 
 interface ChildConfig {
-	dbPath: string;
+	/** The test's Consent Store credential: the child opens the store as the nodes do. */
+	credential: ConsentStoreCredential;
 	baseUrl: string;
 	phoneNumberId: string;
 	accessToken: string;
@@ -22,11 +22,7 @@ interface ChildConfig {
 
 async function main(): Promise<void> {
 	const config = JSON.parse(process.argv[2]) as ChildConfig;
-	const store = await openStore({
-		backend: 'sqlite',
-		path: config.dbPath,
-		keys: derivePrivacyKeys(DATA_KEY),
-	});
+	const store = await openStore(storeConfigFrom(config.credential));
 	const client = new CloudApiClient({
 		baseUrl: config.baseUrl,
 		version: 'v24.0',

@@ -16,7 +16,7 @@ import path from 'node:path';
 
 import type { DeliveryPolicy } from '../../nodes/core/store';
 import { seededRandom } from '../../simulator/limits';
-import { countsByPhone, seedSubscribers, startRig, type Rig } from '../core/broadcast/support';
+import { startRig, type Rig } from '../core/broadcast/support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CHILD = path.resolve(__dirname, 'broadcast-child.ts');
@@ -40,7 +40,7 @@ function startChild(
 	policy: DeliveryPolicy,
 ): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
 	const config = {
-		dbPath: rig.dbPath,
+		credential: rig.db.credential,
 		baseUrl: rig.sim.baseUrl,
 		phoneNumberId: rig.sim.config.phoneNumberId,
 		accessToken: rig.sim.config.accessToken,
@@ -96,11 +96,13 @@ describe(`crash test (CRASH_SEED=${SEED}): the sending process is killed with SI
 	afterEach(async () => rig?.close());
 
 	it('at-least-once: nobody missed, duplicates at most the in-flight limit per crash', async () => {
-		rig = await startRig({ faults: { latencyMs: { min: 1, max: 4 } } });
-		const phones = await seedSubscribers(rig.store, SUBSCRIBERS);
+		rig = await startRig({
+			sim: { faults: { latencyMs: { min: 1, max: 4 } } },
+			subscribers: SUBSCRIBERS,
+		});
 		const kills = await crashAndResume(rig, 'at-least-once');
 		expect(kills).toBeGreaterThan(0);
-		const counts = countsByPhone(rig.sim, phones);
+		const counts = rig.counts();
 		expect(counts.filter((n) => n === 0)).toHaveLength(0);
 		const duplicates = counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
 		expect(duplicates).toBeLessThanOrEqual(IN_FLIGHT * kills);
@@ -112,11 +114,13 @@ describe(`crash test (CRASH_SEED=${SEED}): the sending process is killed with SI
 	}, 120_000);
 
 	it('at-most-once: nobody gets it twice, misses bounded the same way and reported as unknown', async () => {
-		rig = await startRig({ faults: { latencyMs: { min: 1, max: 4 } } });
-		const phones = await seedSubscribers(rig.store, SUBSCRIBERS);
+		rig = await startRig({
+			sim: { faults: { latencyMs: { min: 1, max: 4 } } },
+			subscribers: SUBSCRIBERS,
+		});
 		const kills = await crashAndResume(rig, 'at-most-once');
 		expect(kills).toBeGreaterThan(0);
-		const counts = countsByPhone(rig.sim, phones);
+		const counts = rig.counts();
 		expect(counts.filter((n) => n > 1)).toHaveLength(0);
 		const missed = counts.filter((n) => n === 0).length;
 		const report = await rig.store.broadcastReport('crash-at-most-once');

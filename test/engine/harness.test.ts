@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { runWorkflow, type WorkflowJson } from '../harness';
+import { runSingleNode, runWorkflow, type WorkflowJson } from '../harness';
 
 /** A node that exists only to prove the harness: multiplies `value` by its `factor` parameter and reads a credential. */
 class MultiplyNode implements INodeType {
@@ -105,5 +105,35 @@ describe('engine harness (n8n-core WorkflowExecute)', () => {
 		});
 		expect(result.error?.message).toBe('Item 0 has no numeric value');
 		expect(result.json('Triple')).toEqual([]);
+	});
+});
+
+describe('runSingleNode: one node of the package as a whole workflow', () => {
+	it('runs the node on the given items with its credentials, under its display name', async () => {
+		const result = await runSingleNode(new MultiplyNode(), {
+			parameters: { factor: 3 },
+			credentials: { multiplyApi: { label: 'single' } },
+			items: [{ json: { value: 1 } }, { json: { value: 2 } }],
+		});
+		expect(result.executed).toEqual(['Multiply']);
+		expect(result.json('Multiply', 0)).toEqual([{ result: 6, by: 'single' }]);
+		expect(result.json('Multiply', 1)).toEqual([{ result: 3, by: 'single' }]);
+	});
+
+	it('with Continue On Fail the engine passes the input on instead of stopping at the node', async () => {
+		const options = {
+			name: 'Times',
+			credentials: { multiplyApi: { label: 'single' } },
+			items: [{ json: { value: 'x' } }],
+		};
+		const stopped = await runSingleNode(new MultiplyNode(), options);
+		expect(stopped.error?.message).toBe('Item 0 has no numeric value');
+		expect(stopped.json('Times', 0)).toEqual([]);
+		const continued = await runSingleNode(new MultiplyNode(), {
+			...options,
+			onError: 'continueRegularOutput',
+		});
+		// n8n's engine, when a node throws under Continue (Regular Output): its input goes on.
+		expect(continued.json('Times', 0)).toEqual([{ value: 'x' }]);
 	});
 });

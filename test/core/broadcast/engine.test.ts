@@ -1,28 +1,19 @@
 import { sendBroadcast } from '../../../nodes/core/broadcast';
-import {
-	ANNOUNCEMENT,
-	FAST,
-	countsByPhone,
-	seedSubscribers,
-	sendAnnouncement,
-	startRig,
-	type Rig,
-} from './support';
+import { ANNOUNCEMENT, FAST, seedSubscribers, startRig, type Rig } from './support';
 
 describe('sender engine against the simulator', () => {
 	let rig: Rig;
 	afterEach(async () => rig?.close());
 
 	it('sends exactly one message to every subscriber and records each in the ledger', async () => {
-		rig = await startRig();
-		const phones = await seedSubscribers(rig.store, 120);
+		rig = await startRig({ subscribers: 120 });
 		const summary = await sendBroadcast(
 			rig.store,
 			rig.client,
 			{ key: 'news-1', title: 'Wasser', message: ANNOUNCEMENT },
 			{ ...FAST, maxInFlight: 8, pageSize: 25 },
 		);
-		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+		expect(rig.counts()).toEqual(rig.phones.map(() => 1));
 		expect(summary).toMatchObject({
 			key: 'news-1',
 			recipients: 120,
@@ -40,21 +31,18 @@ describe('sender engine against the simulator', () => {
 	});
 
 	it('a rerun of the same key sends to nobody twice, only to new subscribers', async () => {
-		rig = await startRig();
-		const phones = await seedSubscribers(rig.store, 30);
-		await sendAnnouncement(rig, 'k');
+		rig = await startRig({ subscribers: 30 });
+		await rig.send('k');
 		const later = await seedSubscribers(rig.store, 5, 100);
-		const again = await sendAnnouncement(rig, 'k');
+		const again = await rig.send('k');
 		expect(again).toMatchObject({ resumed: true, sent: 5, skippedAlreadySent: 30, recipients: 35 });
-		expect(countsByPhone(rig.sim, [...phones, ...later])).toEqual(
-			[...phones, ...later].map(() => 1),
-		);
+		const everyone = [...rig.phones, ...later];
+		expect(rig.counts(everyone)).toEqual(everyone.map(() => 1));
 	});
 
 	it('holds the rate under the simulator cap: zero 130429', async () => {
-		rig = await startRig({ rate: 40, burst: 40 });
-		const phones = await seedSubscribers(rig.store, 60);
-		const summary = await sendAnnouncement(rig, 'rated', {
+		rig = await startRig({ sim: { rate: 40, burst: 40 }, subscribers: 60 });
+		const summary = await rig.send('rated', {
 			...FAST,
 			rate: 30,
 			burst: 10,
@@ -62,18 +50,17 @@ describe('sender engine against the simulator', () => {
 		});
 		expect(summary.sent).toBe(60);
 		expect(rig.sim.counters().errors['130429'] ?? 0).toBe(0);
-		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+		expect(rig.counts()).toEqual(rig.phones.map(() => 1));
 	});
 
 	it('refuses an empty subscriber list with a clear error and writes no broadcast', async () => {
 		rig = await startRig();
-		await expect(sendAnnouncement(rig, 'empty')).rejects.toThrow(/no subscribers/);
+		await expect(rig.send('empty')).rejects.toThrow(/no subscribers/);
 		expect(await rig.store.broadcastReport('empty')).toBeUndefined();
 	});
 
 	it('stops cooperatively: what was sent is recorded, the rest is sent by the next run', async () => {
-		rig = await startRig({ faults: { latencyMs: 5 } });
-		const phones = await seedSubscribers(rig.store, 80);
+		rig = await startRig({ sim: { faults: { latencyMs: 5 } }, subscribers: 80 });
 		const controller = new AbortController();
 		const stopAfter = 20;
 		const origin = rig.client.send.bind(rig.client);
@@ -94,8 +81,8 @@ describe('sender engine against the simulator', () => {
 		expect(first.stopped).toBe(true);
 		expect(first.sent).toBeLessThan(80);
 		expect((await rig.store.broadcastReport('stop'))?.accepted).toBe(first.sent);
-		const second = await sendAnnouncement(rig, 'stop');
+		const second = await rig.send('stop');
 		expect(first.sent + second.sent).toBe(80);
-		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+		expect(rig.counts()).toEqual(rig.phones.map(() => 1));
 	});
 });

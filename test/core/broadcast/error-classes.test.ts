@@ -1,26 +1,16 @@
 import { sendBroadcast } from '../../../nodes/core/broadcast';
-import { CloudApiClient } from '../../../nodes/core/cloud-api';
-import {
-	ANNOUNCEMENT,
-	FAST,
-	countsByPhone,
-	seedSubscribers,
-	sendAnnouncement,
-	startRig,
-	type Rig,
-} from './support';
+import { ANNOUNCEMENT, FAST, startRig, type Rig } from './support';
 
 describe('sender engine: each error class', () => {
 	let rig: Rig;
 	afterEach(async () => rig?.close());
 
 	it('skip (131026, 131050): counts the recipient, records the failure, never retries it', async () => {
-		rig = await startRig();
-		const phones = await seedSubscribers(rig.store, 20);
+		rig = await startRig({ subscribers: 20 });
 		rig.sim.configure({
-			faults: { recipientErrors: { [phones[3]]: 131026, [phones[9]]: 131050 } },
+			faults: { recipientErrors: { [rig.phones[3]]: 131026, [rig.phones[9]]: 131050 } },
 		});
-		const summary = await sendAnnouncement(rig, 's');
+		const summary = await rig.send('s');
 		expect(summary).toMatchObject({
 			sent: 18,
 			failed: 2,
@@ -34,17 +24,16 @@ describe('sender engine: each error class', () => {
 			failedByCode: { '131026': 1, '131050': 1 },
 		});
 		rig.sim.configure({ faults: {} });
-		const again = await sendAnnouncement(rig, 's');
+		const again = await rig.send('s');
 		expect(again.sent).toBe(0);
 	});
 
 	it.each([131048, 368, 132001])(
 		'abort (%i): stops at once with a clear reason; unsent rows are not claimed',
 		async (code) => {
-			rig = await startRig();
-			const phones = await seedSubscribers(rig.store, 40);
-			rig.sim.configure({ faults: { recipientErrors: { [phones[10]]: code } } });
-			const summary = await sendAnnouncement(rig, 'a', { ...FAST, maxInFlight: 2 });
+			rig = await startRig({ subscribers: 40 });
+			rig.sim.configure({ faults: { recipientErrors: { [rig.phones[10]]: code } } });
+			const summary = await rig.send('a', { ...FAST, maxInFlight: 2 });
 			expect(summary.aborted).toBe(true);
 			expect(summary.abortReason).toContain(`error ${code}`);
 			expect(summary.sent).toBeLessThan(40);
@@ -52,21 +41,15 @@ describe('sender engine: each error class', () => {
 			expect(report).toMatchObject({ recipients: summary.sent, accepted: summary.sent });
 			// Once the cause is fixed, a rerun reaches exactly the rest.
 			rig.sim.configure({ faults: {} });
-			const rest = await sendAnnouncement(rig, 'a');
+			const rest = await rig.send('a');
 			expect(summary.sent + rest.sent).toBe(40);
-			expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+			expect(rig.counts()).toEqual(rig.phones.map(() => 1));
 		},
 	);
 
 	it('abort (190): a rejected token sends nothing and says to renew it', async () => {
-		rig = await startRig();
-		await seedSubscribers(rig.store, 5);
-		const client = new CloudApiClient({
-			baseUrl: rig.sim.baseUrl,
-			version: 'v24.0',
-			phoneNumberId: rig.sim.config.phoneNumberId,
-			accessToken: 'expired',
-		});
+		rig = await startRig({ subscribers: 5 });
+		const client = rig.clientWith({ accessToken: 'expired' });
 		const summary = await sendBroadcast(
 			rig.store,
 			client,
@@ -80,34 +63,37 @@ describe('sender engine: each error class', () => {
 	});
 
 	it('retry (500) and pair rate (131056) until attempts run out: the row is released, a rerun sends it', async () => {
-		rig = await startRig();
-		const phones = await seedSubscribers(rig.store, 10);
+		rig = await startRig({ subscribers: 10 });
 		rig.sim.configure({
-			faults: { recipientErrors: { [phones[2]]: 131056, [phones[5]]: 131000 } },
+			faults: { recipientErrors: { [rig.phones[2]]: 131056, [rig.phones[5]]: 131000 } },
 		});
-		const summary = await sendAnnouncement(rig, 'r', { ...FAST, maxAttempts: 3 });
+		const summary = await rig.send('r', { ...FAST, maxAttempts: 3 });
 		expect(summary).toMatchObject({ sent: 8, failedByReason: { retries_exhausted: 2 } });
 		expect(rig.sim.counters().errors).toEqual({ '131056': 3, '131000': 3 });
 		expect(await rig.store.broadcastReport('r')).toMatchObject({ recipients: 8, failed: 0 });
 		rig.sim.configure({ faults: {} });
-		const rerun = await sendAnnouncement(rig, 'r');
+		const rerun = await rig.send('r');
 		expect(rerun.sent).toBe(2);
-		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+		expect(rig.counts()).toEqual(rig.phones.map(() => 1));
 	});
 
 	it('throttle (130429) slows the whole sender and every message still arrives once', async () => {
-		rig = await startRig({ faults: { throttleBursts: { period: 10, length: 3 } } });
-		const phones = await seedSubscribers(rig.store, 30);
-		const summary = await sendAnnouncement(rig, 'th', { ...FAST, rate: 1000, maxAttempts: 20 });
+		rig = await startRig({
+			sim: { faults: { throttleBursts: { period: 10, length: 3 } } },
+			subscribers: 30,
+		});
+		const summary = await rig.send('th', { ...FAST, rate: 1000, maxAttempts: 20 });
 		expect(summary.sent).toBe(30);
 		expect(rig.sim.counters().errors['130429']).toBeGreaterThan(0);
-		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+		expect(rig.counts()).toEqual(rig.phones.map(() => 1));
 	});
 
 	it('at-most-once: a lost answer is never resent and shows as unknown in the report', async () => {
-		rig = await startRig({ seed: 7, faults: { crashAfterAcceptShare: 0.2 } });
-		const phones = await seedSubscribers(rig.store, 40);
-		const summary = await sendAnnouncement(rig, 'amo', { ...FAST, policy: 'at-most-once' });
+		rig = await startRig({
+			sim: { seed: 7, faults: { crashAfterAcceptShare: 0.2 } },
+			subscribers: 40,
+		});
+		const summary = await rig.send('amo', { ...FAST, policy: 'at-most-once' });
 		const lost = summary.failedByReason.unknown_outcome ?? 0;
 		expect(lost).toBeGreaterThan(0);
 		expect(summary.sent + lost).toBe(40);
@@ -115,22 +101,21 @@ describe('sender engine: each error class', () => {
 			accepted: summary.sent,
 			unknown: lost,
 		});
-		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+		expect(rig.counts()).toEqual(rig.phones.map(() => 1));
 	});
 
 	it('a subscriber known only by user ID is counted, not sent, and not claimed', async () => {
-		rig = await startRig();
-		const phones = await seedSubscribers(rig.store, 3);
+		rig = await startRig({ subscribers: 3 });
 		await rig.store.subscribe({
 			identity: { userId: 'DE.1234567890abcdef' },
 			language: 'de',
 			source: 'whatsapp',
 			textVersion: 'v1',
 		});
-		const summary = await sendAnnouncement(rig, 'u');
+		const summary = await rig.send('u');
 		expect(summary).toMatchObject({ sent: 3, failed: 1, failedByReason: { no_phone_number: 1 } });
 		expect(rig.sim.counters().requests).toBe(3);
 		expect(await rig.store.broadcastReport('u')).toMatchObject({ recipients: 3, accepted: 3 });
-		expect(countsByPhone(rig.sim, phones)).toEqual([1, 1, 1]);
+		expect(rig.counts()).toEqual([1, 1, 1]);
 	});
 });

@@ -1,13 +1,6 @@
 import { sendBroadcast } from '../../../nodes/core/broadcast';
-import { CloudApiClient, type MessageSender } from '../../../nodes/core/cloud-api';
-import {
-	ANNOUNCEMENT,
-	countsByPhone,
-	seedSubscribers,
-	sendAnnouncement,
-	startRig,
-	type Rig,
-} from './support';
+import type { MessageSender } from '../../../nodes/core/cloud-api';
+import { ANNOUNCEMENT, startRig, type Rig } from './support';
 
 /**
  * The real client, except that on the given calls this whole process freezes first, as on a
@@ -46,15 +39,17 @@ describe('sender engine under a fault mix', () => {
 		// answer lost on the way, the same uncertain retry as its own timeout. That timeout stays at
 		// the rig's generous default, so it can fire on no request the simulator accepted.
 		rig = await startRig({
-			seed: 42,
-			faults: {
-				serverErrorShare: 0.1,
-				timeoutShare: 0.05,
-				holdMs: 20,
-				throttleBursts: { period: 60, length: 6 },
+			sim: {
+				seed: 42,
+				faults: {
+					serverErrorShare: 0.1,
+					timeoutShare: 0.05,
+					holdMs: 20,
+					throttleBursts: { period: 60, length: 6 },
+				},
 			},
+			subscribers: 300,
 		});
-		const phones = await seedSubscribers(rig.store, 300);
 		const sender = freezingSender(rig.client, [60, 150, 240], 300);
 		const summary = await sendBroadcast(
 			rig.store,
@@ -69,7 +64,7 @@ describe('sender engine under a fault mix', () => {
 		expect(counters.errors['130429']).toBeGreaterThan(0);
 		// The simulator's failures here are definite (nothing accepted): so exactly once each.
 		expect(summary).toMatchObject({ sent: 300, failed: 0, aborted: false });
-		expect(countsByPhone(rig.sim, phones)).toEqual(phones.map(() => 1));
+		expect(rig.counts()).toEqual(rig.phones.map(() => 1));
 		expect(await rig.store.broadcastReport('mix')).toMatchObject({
 			recipients: 300,
 			accepted: 300,
@@ -77,17 +72,10 @@ describe('sender engine under a fault mix', () => {
 	});
 
 	it("the client's own timeout on held requests: nothing accepted, the rows released, a rerun sends once", async () => {
-		rig = await startRig({ faults: { timeoutShare: 1 } });
-		const phones = await seedSubscribers(rig.store, 3);
+		rig = await startRig({ sim: { faults: { timeoutShare: 1 } }, subscribers: 3 });
 		// Every request is held and never answered, so this timeout can only ever end a held one:
 		// its length does not matter, however busy the machine.
-		const impatient = new CloudApiClient({
-			baseUrl: rig.sim.baseUrl,
-			version: 'v24.0',
-			phoneNumberId: rig.sim.config.phoneNumberId,
-			accessToken: rig.sim.config.accessToken,
-			timeoutMs: 20,
-		});
+		const impatient = rig.clientWith({ timeoutMs: 20 });
 		const timedOut = await sendBroadcast(
 			rig.store,
 			impatient,
@@ -102,8 +90,8 @@ describe('sender engine under a fault mix', () => {
 		});
 		expect(rig.sim.counters()).toMatchObject({ timeouts: 6, accepted: 0 });
 		rig.sim.configure({ faults: {} });
-		const rerun = await sendAnnouncement(rig, 'held');
+		const rerun = await rig.send('held');
 		expect(rerun.sent).toBe(3);
-		expect(countsByPhone(rig.sim, phones)).toEqual([1, 1, 1]);
+		expect(rig.counts()).toEqual([1, 1, 1]);
 	});
 });

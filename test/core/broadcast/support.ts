@@ -1,10 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-import { CloudApiClient } from '../../../nodes/core/cloud-api';
-import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
-import { openStore, type Store } from '../../../nodes/core/store';
+import { CloudApiClient, type CloudApiConfig } from '../../../nodes/core/cloud-api';
+import type { Store } from '../../../nodes/core/store';
 import {
 	sendBroadcast,
 	type BroadcastSummary,
@@ -12,8 +7,7 @@ import {
 	type TemplateSpec,
 } from '../../../nodes/core/broadcast';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator';
-
-export const DATA_KEY = 'broadcast-test-data-protection-key';
+import { tempSqlite, type TempStore } from '../../support/temp-store';
 
 /** Digits of the n-th test subscriber (German mobile range, distinct per n). */
 export function phoneOf(n: number): string {
@@ -35,12 +29,9 @@ export async function seedSubscribers(store: Store, count: number, from = 1): Pr
 	return phones;
 }
 
-export interface Rig {
-	store: Store;
-	sim: Simulator;
-	client: CloudApiClient;
-	dbPath: string;
-	close(): Promise<void>;
+/** Messages the simulator accepted per phone. */
+export function countsByPhone(sim: Simulator, phones: string[]): number[] {
+	return phones.map((phone) => sim.messagesTo(phone).length);
 }
 
 /**
@@ -49,40 +40,6 @@ export interface Rig {
  * makes the engine send again; tests that want timeouts use held requests instead.
  */
 export const GENEROUS_TIMEOUT_MS = 120_000;
-
-/** A real SQLite store on a temp file, a real simulator, a real client: nothing mocked. */
-export async function startRig(
-	simOptions: SimulatorOptions = {},
-	clientTimeoutMs = GENEROUS_TIMEOUT_MS,
-): Promise<Rig> {
-	const dir = mkdtempSync(path.join(tmpdir(), 'broadcast-'));
-	const dbPath = path.join(dir, 'store.sqlite');
-	const store = await openStore({
-		backend: 'sqlite',
-		path: dbPath,
-		keys: derivePrivacyKeys(DATA_KEY),
-	});
-	const sim = await startSimulator({ rate: 0, ...simOptions });
-	const client = new CloudApiClient({
-		baseUrl: sim.baseUrl,
-		version: 'v24.0',
-		phoneNumberId: sim.config.phoneNumberId,
-		accessToken: sim.config.accessToken,
-		timeoutMs: clientTimeoutMs,
-	});
-	return {
-		store,
-		sim,
-		client,
-		dbPath,
-		close: async () => {
-			client.close();
-			await sim.stop();
-			await store.close();
-			rmSync(dir, { recursive: true, force: true });
-		},
-	};
-}
 
 export const ANNOUNCEMENT: TemplateSpec = {
 	mode: 'template',
@@ -99,16 +56,61 @@ export const ANNOUNCEMENT: TemplateSpec = {
 /** Backoff short enough for tests; the logic is the same. */
 export const FAST = { backoff: { baseMs: 2, maxMs: 20 }, rate: 0 } as const;
 
-/** Sends ANNOUNCEMENT as broadcast `key` through the rig's own store and client. */
-export function sendAnnouncement(
-	rig: Rig,
-	key: string,
-	options: SendOptions = FAST,
-): Promise<BroadcastSummary> {
-	return sendBroadcast(rig.store, rig.client, { key, message: ANNOUNCEMENT }, options);
+export interface RigOptions {
+	/** The simulator's settings; its rate limit is off unless given. */
+	sim?: SimulatorOptions;
+	/** How many subscribers to seed (numbers from `phoneOf(1)` on). */
+	subscribers?: number;
+	/** The database; a temporary SQLite file unless given. */
+	db?: TempStore;
 }
 
-/** Messages the simulator accepted per phone. */
-export function countsByPhone(sim: Simulator, phones: string[]): number[] {
-	return phones.map((phone) => sim.messagesTo(phone).length);
+/** A real store, a real simulator, a real client: nothing mocked. */
+export interface Rig {
+	store: Store;
+	db: TempStore;
+	sim: Simulator;
+	client: CloudApiClient;
+	/** The seeded subscribers' numbers. */
+	phones: string[];
+	/** Messages the simulator accepted per phone, for the seeded subscribers unless others are given. */
+	counts(phones?: string[]): number[];
+	/** Sends ANNOUNCEMENT as broadcast `key` through the rig's store and client. */
+	send(key: string, options?: SendOptions): Promise<BroadcastSummary>;
+	/** Another client to the rig's simulator (another token, a short timeout); the caller closes it. */
+	clientWith(options: Partial<CloudApiConfig>): CloudApiClient;
+	close(): Promise<void>;
+}
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+	const db = options.db ?? tempSqlite();
+	const store = await db.open();
+	const sim = await startSimulator({ rate: 0, ...options.sim });
+	const clientWith = (overrides: Partial<CloudApiConfig>) =>
+		new CloudApiClient({
+			baseUrl: sim.baseUrl,
+			version: 'v24.0',
+			phoneNumberId: sim.config.phoneNumberId,
+			accessToken: sim.config.accessToken,
+			timeoutMs: GENEROUS_TIMEOUT_MS,
+			...overrides,
+		});
+	const client = clientWith({});
+	const phones = await seedSubscribers(store, options.subscribers ?? 0);
+	return {
+		store,
+		db,
+		sim,
+		client,
+		phones,
+		counts: (of = phones) => countsByPhone(sim, of),
+		send: (key, sendOptions = FAST) =>
+			sendBroadcast(store, client, { key, message: ANNOUNCEMENT }, sendOptions),
+		clientWith,
+		close: async () => {
+			client.close();
+			await sim.stop();
+			await db.dispose();
+		},
+	};
 }

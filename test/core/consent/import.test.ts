@@ -10,7 +10,7 @@ import { readCsvRecords } from '../../../nodes/core/consent/import-csv-records';
 import { InputError } from '../../../nodes/core/errors';
 import type { Store } from '../../../nodes/core/store';
 import { findPhoneLeaks } from '../../support/privacy';
-import { tempStore } from './support';
+import { tempSqlite, type TempSqlite } from '../../support/temp-store';
 
 const options: ImportOptions = {
 	format: 'auto',
@@ -243,10 +243,13 @@ describe('validation', () => {
 });
 
 describe('importContacts (real SQLite store)', () => {
+	let temp: TempSqlite;
 	let store: Store;
-	let dispose: () => Promise<void>;
-	beforeEach(async () => ({ store, dispose } = await tempStore()));
-	afterEach(() => dispose());
+	beforeEach(async () => {
+		temp = tempSqlite();
+		store = await temp.open();
+	});
+	afterEach(() => temp.dispose());
 
 	const good =
 		'Name;Nummer\nGast_0001;0151 11111111\nGast_0002;0151 22222222\nAnna;0151 33333333\n';

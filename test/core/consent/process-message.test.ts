@@ -7,13 +7,14 @@ import {
 	type ProcessOptions,
 } from '../../../nodes/core/consent';
 import { DecryptionError, InputError } from '../../../nodes/core/errors';
-import { derivePrivacyKeys, type PrivacyKeys } from '../../../nodes/core/privacy/keys';
+import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
 import { sealSender } from '../../../nodes/core/privacy/sealed-sender';
 import type { Store } from '../../../nodes/core/store';
 import { sealMessageId } from '../../../nodes/core/webhook/sealed-message-id';
 import { makeWamid } from '../../../simulator/wamid';
 import { findPhoneLeaks } from '../../support/privacy';
-import { tempStore } from './support';
+import { tempSqlite, type TempSqlite } from '../../support/temp-store';
+import { testKeys as keys } from '../../support/test-key';
 
 const PHONE = '4915112345678';
 const OTHER = '38640123456';
@@ -26,11 +27,13 @@ const options: ProcessOptions = {
 	timeZone: 'Europe/Berlin',
 };
 
+let temp: TempSqlite;
 let store: Store;
-let keys: PrivacyKeys;
-let dispose: () => Promise<void>;
-beforeEach(async () => ({ store, keys, dispose } = await tempStore()));
-afterEach(() => dispose());
+beforeEach(async () => {
+	temp = tempSqlite();
+	store = await temp.open();
+});
+afterEach(() => temp.dispose());
 
 function message(phone: string, fields: Partial<InboundMessage>): InboundMessage {
 	return {

@@ -1,12 +1,10 @@
 import fc from 'fast-check';
 
-import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
 import { parseEvents, selectEvents, toItems } from '../../../nodes/core/webhook';
 import { serializeLikeMeta } from '../../../simulator';
 import { findPhoneLeaks, phoneForms } from '../../support/privacy';
+import { testKeys as keys } from '../../support/test-key';
 import { envelopeArb, mutate, mutationsArb, phoneArb } from './arbitraries';
-
-const keys = derivePrivacyKeys('property-test-data-protection-key');
 
 /** Parse → select → items, as the trigger does; returns the serialised items. */
 function process(body: unknown): string {

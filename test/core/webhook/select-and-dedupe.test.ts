@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
-import { openStore, type Store } from '../../../nodes/core/store';
+import type { Store } from '../../../nodes/core/store';
 import {
 	claimInRecord,
 	dropDuplicates,
@@ -15,7 +10,9 @@ import {
 	type EventKeyClaimer,
 	type SeenRecord,
 } from '../../../nodes/core/webhook';
+import { tempSqlite } from '../../support/temp-store';
 import { findPhoneLeaks } from '../../support/privacy';
+import { testKeys as keys } from '../../support/test-key';
 import {
 	CITIZEN,
 	envelope,
@@ -26,7 +23,6 @@ import {
 	preferenceChange,
 } from './fixtures';
 
-const keys = derivePrivacyKeys('dedupe-test-data-protection-key');
 const events = parseEvents(
 	envelope([
 		messagesChange({ messages: everyMessageType(), statuses: everyStatus() }),
@@ -87,16 +83,10 @@ describe('claimInRecord (workflow static data)', () => {
 });
 
 describe('dropDuplicates', () => {
-	let dir: string;
+	const db = tempSqlite();
 	let store: Store;
-	beforeAll(async () => {
-		dir = mkdtempSync(path.join(tmpdir(), 'webhook-dedupe-'));
-		store = await openStore({ backend: 'sqlite', path: path.join(dir, 'store.sqlite'), keys });
-	});
-	afterAll(async () => {
-		await store.close();
-		rmSync(dir, { recursive: true, force: true });
-	});
+	beforeAll(async () => (store = await db.open()));
+	afterAll(() => db.dispose());
 	const storeClaimer = (): EventKeyClaimer => ({
 		claim: (k, at) => store.claimEventKeys(k, { now: at, horizonDays: 7 }),
 	});

@@ -7,6 +7,7 @@ import {
 	toItems,
 } from '../../../nodes/core/webhook';
 import { findPhoneLeaks } from '../../support/privacy';
+import { testKeys as keys } from '../../support/test-key';
 import {
 	CITIZEN,
 	envelope,
@@ -20,7 +21,6 @@ import {
 	wamidFor,
 } from './fixtures';
 
-const keys = derivePrivacyKeys('to-items-test-data-protection-key');
 const body = envelope(
 	[messagesChange({ messages: everyMessageType() }), messagesChange({ statuses: everyStatus() })],
 	[preferenceChange('stop', { wa_id: CITIZEN, user_id: USER_ID })],

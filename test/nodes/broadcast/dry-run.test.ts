@@ -1,11 +1,11 @@
-import { seedSubscribers, type Rig } from '../../core/broadcast/support';
-import { runNode, startNodeRig, stopNodeRig } from './support';
+import { seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
+import { runNode } from './support';
 
 /** Dry Run inside n8n's engine: the text a citizen would read, from the simulator's templates. */
 describe('WhatsApp Broadcast node: Dry Run shows the rendered message', () => {
 	let rig: Rig;
-	beforeEach(async () => (rig = await startNodeRig()));
-	afterEach(async () => stopNodeRig(rig));
+	beforeEach(async () => (rig = await startRig()));
+	afterEach(async () => rig?.close());
 
 	const feedItem = {
 		title: '<b>Straßensperre</b> &amp; Umleitung\nab Montag',

@@ -1,7 +1,7 @@
 import { startTestProxy, type TestProxy } from '../../support/http-proxy';
 import { findPhoneLeaks } from '../../support/privacy';
-import { countsByPhone, seedSubscribers, type Rig } from '../../core/broadcast/support';
-import { runNode, startNodeRig, stopNodeRig } from './support';
+import { countsByPhone, seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
+import { runNode } from './support';
 
 const PROXY_VARIABLES = [
 	'HTTP_PROXY',
@@ -36,14 +36,14 @@ describe('WhatsApp Broadcast node behind a proxy set in the environment', () => 
 	afterEach(async () => {
 		restore?.();
 		restore = undefined;
-		await stopNodeRig(rig);
+		await rig?.close();
 		await proxy?.stop();
 	});
 
 	const item = { title: 'Wasserleitung', link: 'https://gemeinde.example/news/1', guid: 'n-1' };
 
 	it('sends through HTTP_PROXY set on the process', async () => {
-		rig = await startNodeRig();
+		rig = await startRig();
 		proxy = await startTestProxy();
 		const phones = await seedSubscribers(rig.store, 12);
 		restore = withProxyEnvironment({ HTTP_PROXY: proxy.url });
@@ -57,7 +57,7 @@ describe('WhatsApp Broadcast node behind a proxy set in the environment', () => 
 	});
 
 	it('NO_PROXY on the process lets it send direct', async () => {
-		rig = await startNodeRig();
+		rig = await startRig();
 		proxy = await startTestProxy();
 		await seedSubscribers(rig.store, 3);
 		restore = withProxyEnvironment({ HTTP_PROXY: proxy.url, no_proxy: '127.0.0.1' });
@@ -69,7 +69,7 @@ describe('WhatsApp Broadcast node behind a proxy set in the environment', () => 
 	});
 
 	it('a proxy asking for credentials stops the announcement with a clear error and no personal data', async () => {
-		rig = await startNodeRig();
+		rig = await startRig();
 		proxy = await startTestProxy({ credentials: { user: 'ops', password: 'right' } });
 		const phones = await seedSubscribers(rig.store, 5);
 		restore = withProxyEnvironment({ HTTP_PROXY: proxy.url.replace('//', '//ops:wrong-pw@') });

@@ -1,24 +1,22 @@
-import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
 import { sealSender } from '../../../nodes/core/privacy/sealed-sender';
 import { sealMessageId } from '../../../nodes/core/webhook/sealed-message-id';
 import { findPhoneLeaks } from '../../support/privacy';
 import { WebhookReceiver } from '../../support/webhook-receiver';
-import { DATA_KEY, seedSubscribers, type Rig } from '../../core/broadcast/support';
-import { runNode, startNodeRig, stopNodeRig } from './support';
-
-const keys = derivePrivacyKeys(DATA_KEY);
+import { seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
+import { testKeys as keys } from '../../support/test-key';
+import { runNode } from './support';
 
 describe('WhatsApp Broadcast node: Reply', () => {
 	let rig: Rig;
 	let receiver: WebhookReceiver;
 	beforeEach(async () => {
-		rig = await startNodeRig();
+		rig = await startRig();
 		// Citizens' messages open the 24-hour window; the simulator posts them somewhere.
 		receiver = await new WebhookReceiver(rig.sim.config.appSecret).start();
 		rig.sim.configure({ callbackUrl: receiver.url });
 	});
 	afterEach(async () => {
-		await stopNodeRig(rig);
+		await rig?.close();
 		await receiver.stop();
 	});
 
@@ -79,8 +77,8 @@ describe('WhatsApp Broadcast node: Reply', () => {
 
 describe('WhatsApp Broadcast node: Record Status and Report', () => {
 	let rig: Rig;
-	beforeEach(async () => (rig = await startNodeRig()));
-	afterEach(async () => stopNodeRig(rig));
+	beforeEach(async () => (rig = await startRig()));
+	afterEach(async () => rig?.close());
 
 	it('applies trigger status items idempotently and out of order; Report counts them', async () => {
 		const phones = await seedSubscribers(rig.store, 3);

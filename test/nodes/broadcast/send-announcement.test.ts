@@ -1,11 +1,11 @@
 import { findPhoneLeaks } from '../../support/privacy';
-import { countsByPhone, seedSubscribers, type Rig } from '../../core/broadcast/support';
-import { runNode, startNodeRig, stopNodeRig } from './support';
+import { countsByPhone, seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
+import { runNode } from './support';
 
 describe('WhatsApp Broadcast node: Send Announcement', () => {
 	let rig: Rig;
-	beforeEach(async () => (rig = await startNodeRig()));
-	afterEach(async () => stopNodeRig(rig));
+	beforeEach(async () => (rig = await startRig()));
+	afterEach(async () => rig?.close());
 
 	const feedItem = {
 		title: '<b>Straßensperre</b> &amp; Umleitung\nab Montag',

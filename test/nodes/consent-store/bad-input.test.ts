@@ -2,13 +2,14 @@ import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n
 
 import { consentStoreDbTest } from '../../../nodes/shared/consent-store-credential-test';
 import { closeAllStores } from '../../../nodes/shared/store-cache';
-import { messageItem, NODE, runConsentStore, sqliteCredential } from './support';
+import { tempSqlite, type TempSqlite } from '../../support/temp-store';
+import { messageItem, NODE, runConsentStore } from './support';
 
 const PHONE = '4915112345678';
 
 describe('Consent Store: bad settings and bad input give errors that say what to fix', () => {
-	let ctx: ReturnType<typeof sqliteCredential>;
-	beforeEach(() => (ctx = sqliteCredential()));
+	let ctx: TempSqlite;
+	beforeEach(() => (ctx = tempSqlite()));
 	afterEach(() => ctx.dispose());
 
 	const processStart = (credential: ICredentialDataDecryptedObject) =>
@@ -104,8 +105,8 @@ describe('Consent Store: bad settings and bad input give errors that say what to
 });
 
 describe('credential test', () => {
-	let ctx: ReturnType<typeof sqliteCredential>;
-	beforeEach(() => (ctx = sqliteCredential()));
+	let ctx: TempSqlite;
+	beforeEach(() => (ctx = tempSqlite()));
 	afterEach(() => ctx.dispose());
 	const test = (data: ICredentialDataDecryptedObject) =>
 		consentStoreDbTest.call({} as ICredentialTestFunctions, {

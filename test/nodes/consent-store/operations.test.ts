@@ -1,13 +1,14 @@
 import { closeAllStores } from '../../../nodes/shared/store-cache';
 import { findPhoneLeaks } from '../../support/privacy';
-import { messageItem, NODE, runConsentStore, sqliteCredential } from './support';
+import { tempSqlite, type TempSqlite } from '../../support/temp-store';
+import { messageItem, NODE, runConsentStore } from './support';
 
 const PAPER = '0151 2345 6789';
 const PAPER_E164 = '4915123456789';
 
 describe('Consent Store operations inside WorkflowExecute', () => {
-	let ctx: ReturnType<typeof sqliteCredential>;
-	beforeEach(() => (ctx = sqliteCredential()));
+	let ctx: TempSqlite;
+	beforeEach(() => (ctx = tempSqlite()));
 	afterEach(() => ctx.dispose());
 	const run = (parameters: Record<string, unknown>, items = [{ json: {} }]) =>
 		runConsentStore(parameters as never, items, ctx.credential);

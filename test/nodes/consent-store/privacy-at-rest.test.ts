@@ -1,17 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-
 import { closeAllStores } from '../../../nodes/shared/store-cache';
 import { makeWamid } from '../../../simulator/wamid';
 import { sealMessageId } from '../../../nodes/core/webhook/sealed-message-id';
 import { findPhoneLeaks } from '../../support/privacy';
-import { keys, messageItem, NODE, runConsentStore, sqliteCredential } from './support';
+import { tempSqlite, type TempSqlite } from '../../support/temp-store';
+import { testKeys as keys } from '../../support/test-key';
+import { messageItem, NODE, runConsentStore } from './support';
 
 const PHONES = ['4915112345678', '38640123456', '436641234567'];
 
 describe('after a node run, the SQLite file holds no plaintext number', () => {
-	let ctx: ReturnType<typeof sqliteCredential>;
-	beforeEach(() => (ctx = sqliteCredential()));
+	let ctx: TempSqlite;
+	beforeEach(() => (ctx = tempSqlite()));
 	afterEach(() => ctx.dispose());
 
 	it('searches the raw bytes of the database files (main, WAL, SHM) for every form of the digits', async () => {
@@ -38,9 +37,7 @@ describe('after a node run, the SQLite file holds no plaintext number', () => {
 		);
 		// close first, so that nothing sits only in memory; the WAL file is searched too if it remains
 		await closeAllStores();
-		const raw = readdirSync(ctx.dir)
-			.map((name) => readFileSync(path.join(ctx.dir, name)).toString('latin1'))
-			.join('\n');
+		const raw = await ctx.rawContents();
 		expect(raw).toContain('Gast_0001');
 		expect(raw).toContain('Gast_0050');
 		expect(findPhoneLeaks(raw, [...PHONES, '491707654321', '491701111222'])).toEqual([]);

@@ -1,14 +1,10 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { Client } from 'pg';
 
-import { ConsentStore } from '../../../nodes/ConsentStore/ConsentStore.node';
 import { DEFAULT_REPLY_TEXTS } from '../../../nodes/core/consent';
 
-import { closeAllStores } from '../../../nodes/shared/store-cache';
-import { PG, TEST_KEY } from '../../contract/backends';
-import { runWorkflow } from '../../harness';
 import { findPhoneLeaks } from '../../support/privacy';
-import { messageItem, NODE, runConsentStore, sqliteCredential } from './support';
+import { tempPostgres, tempSqlite, type TempSqlite } from '../../support/temp-store';
+import { messageItem, NODE, runConsentStore } from './support';
 
 const ANNA = '4915112345678';
 const BOŠTJAN = '38640123456';
@@ -16,8 +12,8 @@ const CARL = '436641234567';
 const params = { operation: 'processMessage', serviceName: 'Stadtinfo', defaultLanguage: 'de' };
 
 describe('Consent Store: Process Message inside WorkflowExecute (SQLite)', () => {
-	let ctx: ReturnType<typeof sqliteCredential>;
-	beforeEach(() => (ctx = sqliteCredential()));
+	let ctx: TempSqlite;
+	beforeEach(() => (ctx = tempSqlite()));
 	afterEach(() => ctx.dispose());
 
 	it('routes Start, Stop, Info/Help and everything else to the four outputs', async () => {
@@ -121,50 +117,17 @@ describe('Consent Store: Process Message inside WorkflowExecute (SQLite)', () =>
 });
 
 function runWorkflowContinue(credential: ICredentialDataDecryptedObject) {
-	return runWorkflow(
-		{
-			nodes: [
-				{
-					id: 'c1',
-					name: NODE,
-					type: 'consentStore',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: params,
-					continueOnFail: true,
-					credentials: { consentStoreDb: { id: 'cred', name: 'Consent store' } },
-				},
-			],
-			connections: {},
-		},
-		{
-			nodeTypes: { consentStore: new ConsentStore() },
-			credentials: { consentStoreDb: credential },
-			startData: [
-				[{ json: { type: 'text', text: 'start' } }, messageItem(ANNA, { text: 'start' })],
-			],
-		},
+	return runConsentStore(
+		params,
+		[{ json: { type: 'text', text: 'start' } }, messageItem(ANNA, { text: 'start' })],
+		credential,
+		'continueRegularOutput',
 	);
 }
 
 describe('Consent Store: Process Message inside WorkflowExecute (PostgreSQL)', () => {
-	const schema = `consent_node_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-	const credential = {
-		backend: 'postgres',
-		...PG,
-		password: '',
-		ssl: false,
-		schema,
-		dataProtectionKey: TEST_KEY,
-	};
-
-	afterAll(async () => {
-		await closeAllStores();
-		const client = new Client(PG);
-		await client.connect();
-		await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-		await client.end();
-	});
+	const db = tempPostgres();
+	afterAll(() => db.dispose());
 
 	it('routes the same way and leaves no plaintext number in the tables', async () => {
 		const run = await runConsentStore(
@@ -176,7 +139,7 @@ describe('Consent Store: Process Message inside WorkflowExecute (PostgreSQL)', (
 				messageItem(ANNA, { text: 'daten' }),
 				messageItem(ANNA, { text: 'Start of the fair?' }),
 			],
-			credential,
+			db.credential,
 		);
 		expect(run.error).toBeUndefined();
 		expect(run.json(NODE, 0).map((i) => i.pseudonym)).toEqual(['Gast_0001', 'Gast_0002']);
@@ -184,24 +147,8 @@ describe('Consent Store: Process Message inside WorkflowExecute (PostgreSQL)', (
 		expect(run.json(NODE, 2)).toMatchObject([{ action: 'info', pseudonym: 'Gast_0001' }]);
 		expect(run.json(NODE, 3)).toMatchObject([{ action: 'other', text: 'Start of the fair?' }]);
 
-		const client = new Client(PG);
-		await client.connect();
-		try {
-			const tables = await client.query(
-				`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
-				[schema],
-			);
-			let raw = '';
-			for (const { table_name } of tables.rows as Array<{ table_name: string }>) {
-				const rows = await client.query(`SELECT * FROM ${schema}.${table_name}`);
-				raw += JSON.stringify(rows.rows, (_, v) =>
-					v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v,
-				);
-			}
-			expect(raw).toContain('Gast_0001');
-			expect(findPhoneLeaks(raw, [ANNA, CARL])).toEqual([]);
-		} finally {
-			await client.end();
-		}
+		const raw = await db.rawContents();
+		expect(raw).toContain('Gast_0001');
+		expect(findPhoneLeaks(raw, [ANNA, CARL])).toEqual([]);
 	});
 });

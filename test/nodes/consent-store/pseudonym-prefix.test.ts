@@ -1,5 +1,6 @@
 import { PSEUDONYM_PREFIXES, pseudonymPrefixFor } from '../../../nodes/core/store/pseudonym';
-import { messageItem, NODE, runConsentStore, sqliteCredential } from './support';
+import { tempSqlite, type TempSqlite } from '../../support/temp-store';
+import { messageItem, NODE, runConsentStore } from './support';
 
 const PHONE = '38640123456';
 
@@ -11,8 +12,8 @@ describe('pseudonym prefix: follows the service language unless set', () => {
 		expect(pseudonymPrefixFor('sl', ' Bürger_ ')).toBe('Bürger_');
 	});
 
-	let ctx: ReturnType<typeof sqliteCredential>;
-	beforeEach(() => (ctx = sqliteCredential()));
+	let ctx: TempSqlite;
+	beforeEach(() => (ctx = tempSqlite()));
 	afterEach(() => ctx.dispose());
 
 	const joinWith = (parameters: Record<string, string>) =>

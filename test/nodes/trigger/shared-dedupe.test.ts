@@ -1,42 +1,25 @@
-import { Client } from 'pg';
-
 import { serializeLikeMeta, signBody } from '../../../simulator';
 import { CITIZEN, envelope, messagesChange, wamidFor } from '../../core/webhook/fixtures';
-import { APP_SECRET, DATA_KEY, triggerRunner, type TriggerSetup } from './support';
-
-const schema = `trigger_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-const PG = { port: 5432, database: 'test', user: 'postgres', password: '', ssl: false, schema };
-
-async function admin(sql: string): Promise<void> {
-	const client = new Client({ host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' });
-	await client.connect();
-	try {
-		await client.query(sql);
-	} finally {
-		await client.end();
-	}
-}
+import { tempPostgres } from '../../support/temp-store';
+import { APP_SECRET, triggerRunner, type TriggerSetup } from './support';
 
 /**
  * Queue mode: several n8n workers behind one webhook URL, one PostgreSQL consent store. Meta's
  * retry of the same delivery may reach two workers at once; only one may emit it.
  */
 describe('WhatsApp Broadcast Trigger: dedupe shared by workers through PostgreSQL', () => {
+	const db = tempPostgres();
 	let workerA: TriggerSetup;
 	let workerB: TriggerSetup;
 	beforeAll(() => {
 		// Different host spellings: two separate store instances (pools), as two processes would have.
-		workerA = triggerRunner({
-			consentStore: { backend: 'postgres', host: '127.0.0.1', ...PG, dataProtectionKey: DATA_KEY },
-		});
-		workerB = triggerRunner({
-			consentStore: { backend: 'postgres', host: 'localhost', ...PG, dataProtectionKey: DATA_KEY },
-		});
+		workerA = triggerRunner({ consentStore: { ...db.credential, host: '127.0.0.1' } });
+		workerB = triggerRunner({ consentStore: { ...db.credential, host: 'localhost' } });
 	});
 	afterAll(async () => {
 		await workerA.dispose();
 		await workerB.dispose();
-		await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+		await db.dispose();
 	});
 
 	const deliver = (worker: TriggerSetup, body: string) =>

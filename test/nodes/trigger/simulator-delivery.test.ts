@@ -1,16 +1,15 @@
-import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
 import { openSender } from '../../../nodes/core/privacy/sealed-sender';
 import { openMessageId } from '../../../nodes/core/webhook';
 import { startSimulator, type Simulator } from '../../../simulator';
-import { runWorkflow } from '../../harness';
+import { runSingleNode } from '../../harness';
 import { findPhoneLeaks } from '../../support/privacy';
+import { testKeys as keys } from '../../support/test-key';
 import { send, text } from '../../simulator/support';
 import { WhatsAppBroadcastTrigger } from '../../../nodes/WhatsAppBroadcastTrigger/WhatsAppBroadcastTrigger.node';
-import { DATA_KEY, TriggerEndpoint, triggerRunner, TYPE_NAME, type TriggerSetup } from './support';
+import { TriggerEndpoint, triggerRunner, type TriggerSetup } from './support';
 
 const ERIKA = '4915112345678';
 const MARKO = '38640123456';
-const keys = derivePrivacyKeys(DATA_KEY);
 
 describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', () => {
 	let sim: Simulator;
@@ -187,26 +186,10 @@ describe('WhatsApp Broadcast Trigger fed by the simulator’s signed webhooks', 
 	it('passes its items through n8n’s WorkflowExecute to the next node on the right output', async () => {
 		await sim.citizenSends({ from: ERIKA }, { text: 'Info' });
 		const outcome = endpoint.outcomes[0];
-		const run = await runWorkflow(
-			{
-				nodes: [
-					{
-						id: '1',
-						name: 'WhatsApp Broadcast Trigger',
-						type: TYPE_NAME,
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: {},
-					},
-				],
-				connections: {},
-			},
-			{
-				nodeTypes: { [TYPE_NAME]: new WhatsAppBroadcastTrigger() },
-				startData: outcome.workflowData,
-				mode: 'webhook',
-			},
-		);
+		const run = await runSingleNode(new WhatsAppBroadcastTrigger(), {
+			startData: outcome.workflowData,
+			mode: 'webhook',
+		});
 		expect(run.error).toBeUndefined();
 		expect(run.json('WhatsApp Broadcast Trigger', 0)).toEqual(outcome.output(0));
 		expect(run.json('WhatsApp Broadcast Trigger', 0)[0]).toMatchObject({

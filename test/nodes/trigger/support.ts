@@ -1,38 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppBroadcastTrigger } from '../../../nodes/WhatsAppBroadcastTrigger/WhatsAppBroadcastTrigger.node';
-import { closeAllStores } from '../../../nodes/shared/store-cache';
 import { WebhookRunner, type WebhookOutcome } from '../../harness';
+import { tempSqlite } from '../../support/temp-store';
 
 export const APP_SECRET = 'sim-app-secret';
 export const VERIFY_TOKEN = 'rathaus-verify-token';
-export const DATA_KEY = 'trigger-test-data-protection-key';
 export const TYPE_NAME = 'n8n-nodes-civic-broadcast.whatsAppBroadcastTrigger';
 
 export interface TriggerSetup {
 	runner: WebhookRunner;
-	dir: string;
 	dispose(): Promise<void>;
 }
 
-/** The trigger node in a webhook runner with real credentials: SQLite consent store in a temp dir. */
+/** The trigger node in a webhook runner with real credentials: a consent store of its own unless given. */
 export function triggerRunner(
 	options: {
 		baseUrl?: string;
 		parameters?: INodeParameters;
 		staticData?: IDataObject;
-		dir?: string;
-		/** Another consent store credential (e.g. PostgreSQL); default SQLite in the temp dir. */
+		/** Another consent store credential (e.g. PostgreSQL); default a temporary SQLite store. */
 		consentStore?: IDataObject;
 	} = {},
 ): TriggerSetup {
-	const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'trigger-test-'));
+	const db = options.consentStore ? undefined : tempSqlite();
 	const runner = new WebhookRunner({
 		nodeType: new WhatsAppBroadcastTrigger(),
 		typeName: TYPE_NAME,
@@ -48,20 +42,14 @@ export function triggerRunner(
 				graphApiVersion: 'v24.0',
 				baseUrl: options.baseUrl ?? 'http://127.0.0.1:9',
 			},
-			consentStoreDb: (options.consentStore as ICredentialDataDecryptedObject) ?? {
-				backend: 'sqlite',
-				sqlitePath: path.join(dir, 'consent.sqlite'),
-				dataProtectionKey: DATA_KEY,
-			},
+			consentStoreDb: (options.consentStore ?? db?.credential) as ICredentialDataDecryptedObject,
 		},
 	});
 	return {
 		runner,
-		dir,
 		async dispose() {
 			await runner.close();
-			await closeAllStores();
-			rmSync(dir, { recursive: true, force: true });
+			await db?.dispose();
 		},
 	};
 }
