@@ -18,10 +18,12 @@ import tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-import { sendBroadcast, type BroadcastSummary, type TemplateSpec } from '../nodes/core/broadcast';
+import { sendBroadcast, type BroadcastSummary } from '../nodes/core/broadcast';
 import { CloudApiClient } from '../nodes/core/cloud-api';
-import { derivePrivacyKeys } from '../nodes/core/privacy/keys';
 import { openStore, type Store, type SubscribeInput } from '../nodes/core/store';
+import { announcementTemplate } from '../test/support/announcement';
+import { tempSqlite } from '../test/support/temp-store';
+import { testKeys } from '../test/support/test-key';
 import { selfSignedCertificate } from '../test/support/tls-front';
 import { BENCH_HOST } from './route-helper';
 
@@ -34,17 +36,10 @@ const ROOT = path.resolve(__dirname, '..');
 const TOKEN = 'bench-token';
 const PHONE_ID = '100000000000001';
 
-const MESSAGE: TemplateSpec = {
-	mode: 'template',
-	name: 'civic_announcement',
-	language: 'subscriber',
-	parameterFormat: 'named',
-	body: [
-		{ name: 'title', value: 'Wasserleitung: Sperre am Montag' },
-		{ name: 'link', value: 'https://gemeinde.example/news/42' },
-	],
-	stopButton: { index: 0, payload: 'STOP' },
-};
+const MESSAGE = announcementTemplate(
+	'Wasserleitung: Sperre am Montag',
+	'https://gemeinde.example/news/42',
+);
 
 interface SimProcess {
 	baseUrl: string;
@@ -156,8 +151,6 @@ async function counters(
 	};
 }
 
-const KEYS = derivePrivacyKeys('bench-data-protection-key');
-
 /** A full garbage collection, so that heap figures show what is retained, not what awaits collection. */
 const gc: () => void =
 	global.gc ??
@@ -180,7 +173,7 @@ async function seedInChild(dbPath: string, count: number): Promise<void> {
 }
 
 async function seedMain(dbPath: string, count: number): Promise<void> {
-	const store = await openStore({ backend: 'sqlite', path: dbPath, keys: KEYS });
+	const store = await openStore({ backend: 'sqlite', path: dbPath, keys: testKeys });
 	await seed(store, count);
 	await store.close();
 }
@@ -219,14 +212,13 @@ async function run(scenario: Scenario): Promise<{
 	rssGrowthMb?: number;
 	retainedHeapMb?: number;
 }> {
-	const dir = mkdtempSync(path.join(tmpdir(), 'bench-broadcast-'));
-	const dbPath = path.join(dir, 'store.sqlite');
+	const db = tempSqlite();
 	// Seeded by another process, so this process's RSS is the sender's alone.
-	await seedInChild(dbPath, scenario.subscribers);
+	await seedInChild(db.file, scenario.subscribers);
 	gc();
 	const baseline = process.memoryUsage().rss;
 	const heapBefore = process.memoryUsage().heapUsed;
-	const store = await openStore({ backend: 'sqlite', path: dbPath, keys: KEYS });
+	const store = await db.open();
 	const sim = await startSimProcess(scenario.simRate, scenario.latencyMs);
 	const route = await openRoute(sim.baseUrl);
 	const client = new CloudApiClient({
@@ -271,8 +263,7 @@ async function run(scenario: Scenario): Promise<{
 		const routeCounts = await route.stop();
 		if (routeCounts) console.log(`  route ${ROUTE}: ${routeCounts}`);
 		sim.child.kill('SIGTERM');
-		await store.close();
-		rmSync(dir, { recursive: true, force: true });
+		await db.dispose();
 	}
 }
 

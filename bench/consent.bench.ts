@@ -4,12 +4,7 @@
  * Run: `npm run bench:consent` (PostgreSQL at 127.0.0.1:5432, trust auth, database `test`;
  * override with PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD; BENCH_PEOPLE, BENCH_CONCURRENCY).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-
-import { Client } from 'pg';
 
 import {
 	KeywordParser,
@@ -17,26 +12,18 @@ import {
 	replyTexts,
 	type ProcessOptions,
 } from '../nodes/core/consent';
-import { derivePrivacyKeys } from '../nodes/core/privacy/keys';
 import { sealSender } from '../nodes/core/privacy/sealed-sender';
-import { openStore, type Store, type StoreConfig } from '../nodes/core/store';
+import { tempPostgres, tempSqlite, type TempStore } from '../test/support/temp-store';
+import { testKeys as keys } from '../test/support/test-key';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const keys = derivePrivacyKeys('benchmark-data-protection-passphrase');
 const options: ProcessOptions = {
 	parser: new KeywordParser(),
 	texts: replyTexts(),
 	defaultLanguage: 'de',
 	textVersion: 'v1',
 	serviceName: 'Bench',
-};
-const PG = {
-	host: process.env.PGHOST ?? '127.0.0.1',
-	port: Number(process.env.PGPORT ?? 5432),
-	database: process.env.PGDATABASE ?? 'test',
-	user: process.env.PGUSER ?? 'postgres',
-	password: process.env.PGPASSWORD,
 };
 
 function phone(i: number): string {
@@ -55,8 +42,9 @@ async function measure(count: number, op: (i: number) => Promise<unknown>): Prom
 	return count / ((performance.now() - start) / 1000);
 }
 
-async function run(name: string, config: StoreConfig): Promise<string[]> {
-	const store: Store = await openStore(config);
+/** Measures on a database of its own, removed afterwards. */
+async function run(name: string, db: TempStore): Promise<string[]> {
+	const store = await db.open();
 	try {
 		const senders = Array.from({ length: PEOPLE }, (_, i) => sealSender(keys, { phone: phone(i) }));
 		const message = (i: number, text: string) => ({ sender: senders[i], type: 'text', text });
@@ -76,7 +64,7 @@ async function run(name: string, config: StoreConfig): Promise<string[]> {
 		const both = 2 / (1 / joins + 1 / leaves);
 		return [name, fmt(joins), fmt(leaves), fmt(both)];
 	} finally {
-		await store.close();
+		await db.dispose();
 	}
 }
 
@@ -85,28 +73,10 @@ function fmt(n: number): string {
 }
 
 async function main(): Promise<void> {
-	const rows: string[][] = [];
-	const dir = mkdtempSync(path.join(tmpdir(), 'consent-bench-'));
-	try {
-		rows.push(
-			await run('SQLite (node:sqlite, WAL)', {
-				backend: 'sqlite',
-				path: path.join(dir, 'bench.sqlite'),
-				keys,
-			}),
-		);
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
-	}
-	const schema = `consent_bench_${process.pid}`;
-	try {
-		rows.push(await run('PostgreSQL (pg, pool 10)', { backend: 'postgres', ...PG, schema, keys }));
-	} finally {
-		const client = new Client(PG);
-		await client.connect();
-		await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-		await client.end();
-	}
+	const rows = [
+		await run('SQLite (node:sqlite, WAL)', tempSqlite()),
+		await run('PostgreSQL (pg, pool 10)', tempPostgres()),
+	];
 	console.log(
 		`Consent store join/leave throughput: ${PEOPLE} people, ${CONCURRENCY} in parallel, through processMessage`,
 	);

@@ -10,8 +10,18 @@ import { openStore, type Store } from '../../nodes/core/store';
 import { closeAllStores } from '../../nodes/shared/store-cache';
 import { TEST_KEY, testKeys } from './test-key';
 
-/** The test database every PostgreSQL test uses, each in a schema of its own. */
-export const PG = { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' };
+/**
+ * The database every PostgreSQL test and benchmark uses, each in a schema of its own:
+ * 127.0.0.1:5432, database `test`, user `postgres` without a password, unless PGHOST, PGPORT,
+ * PGDATABASE, PGUSER or PGPASSWORD say otherwise.
+ */
+export const PG = {
+	host: process.env.PGHOST || '127.0.0.1',
+	port: Number(process.env.PGPORT || 5432),
+	database: process.env.PGDATABASE || 'test',
+	user: process.env.PGUSER || 'postgres',
+	password: process.env.PGPASSWORD || undefined,
+};
 
 export interface OpenOptions {
 	keys?: PrivacyKeys;
@@ -128,7 +138,7 @@ export function tempPostgres(): TempPostgres {
 		credential: {
 			backend: 'postgres',
 			...PG,
-			password: '',
+			password: PG.password ?? '',
 			ssl: false,
 			schema,
 			dataProtectionKey: TEST_KEY,

@@ -1,5 +1,6 @@
-import { broadcastKeyFor, prepareMessage, type TemplateSpec } from '../../../nodes/core/broadcast';
+import { broadcastKeyFor, prepareMessage } from '../../../nodes/core/broadcast';
 import type { Recipient } from '../../../nodes/core/store';
+import { announcementTemplate } from '../../support/announcement';
 
 const recipient: Recipient = {
 	subscriberId: 1,
@@ -7,17 +8,7 @@ const recipient: Recipient = {
 	language: 'sl',
 	phone: '38640123456',
 };
-const named: TemplateSpec = {
-	mode: 'template',
-	name: 'civic_announcement',
-	language: 'subscriber',
-	parameterFormat: 'named',
-	body: [
-		{ name: 'title', value: 'Zapora ceste\n' },
-		{ name: 'link', value: 'https://obcina.example/1' },
-	],
-	stopButton: { index: 0, payload: 'STOP' },
-};
+const named = announcementTemplate('Zapora ceste\n', 'https://obcina.example/1');
 
 describe('message rendering', () => {
 	it('renders a named template in the subscriber language with Stop payload and callback data', () => {

@@ -7,6 +7,7 @@ import {
 	type TemplateSpec,
 } from '../../../nodes/core/broadcast';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator';
+import { announcementTemplate } from '../../support/announcement';
 import { tempSqlite, type TempStore } from '../../support/temp-store';
 
 /** Digits of the n-th test subscriber (German mobile range, distinct per n). */
@@ -41,17 +42,10 @@ export function countsByPhone(sim: Simulator, phones: string[]): number[] {
  */
 export const GENEROUS_TIMEOUT_MS = 120_000;
 
-export const ANNOUNCEMENT: TemplateSpec = {
-	mode: 'template',
-	name: 'civic_announcement',
-	language: 'subscriber',
-	parameterFormat: 'named',
-	body: [
-		{ name: 'title', value: 'Wasserleitung: Sperre am Montag 🚰' },
-		{ name: 'link', value: 'https://gemeinde.example/news/42' },
-	],
-	stopButton: { index: 0, payload: 'STOP' },
-};
+export const ANNOUNCEMENT: TemplateSpec = announcementTemplate(
+	'Wasserleitung: Sperre am Montag 🚰',
+	'https://gemeinde.example/news/42',
+);
 
 /** Backoff short enough for tests; the logic is the same. */
 export const FAST = { backoff: { baseMs: 2, maxMs: 20 }, rate: 0 } as const;
