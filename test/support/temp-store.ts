@@ -178,3 +178,17 @@ export function tempPostgres(): TempPostgres {
 export function tempStore(backend: 'sqlite' | 'postgres'): TempStore {
 	return backend === 'sqlite' ? tempSqlite() : tempPostgres();
 }
+
+/**
+ * A database of its own and a store open on it for every test of the surrounding `describe`
+ * (a SQLite file unless `make` says otherwise); read `db` and `store` inside the tests.
+ */
+export function storePerTest(make: () => TempStore = tempSqlite): { db: TempStore; store: Store } {
+	const current = {} as { db: TempStore; store: Store };
+	beforeEach(async () => {
+		current.db = make();
+		current.store = await current.db.open();
+	});
+	afterEach(() => current.db.dispose());
+	return current;
+}

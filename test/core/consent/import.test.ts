@@ -8,9 +8,8 @@ import {
 } from '../../../nodes/core/consent';
 import { readCsvRecords } from '../../../nodes/core/consent/import-csv-records';
 import { InputError } from '../../../nodes/core/errors';
-import type { Store } from '../../../nodes/core/store';
 import { findPhoneLeaks } from '../../support/privacy';
-import { tempSqlite, type TempSqlite } from '../../support/temp-store';
+import { storePerTest } from '../../support/temp-store';
 
 const options: ImportOptions = {
 	format: 'auto',
@@ -243,19 +242,13 @@ describe('validation', () => {
 });
 
 describe('importContacts (real SQLite store)', () => {
-	let temp: TempSqlite;
-	let store: Store;
-	beforeEach(async () => {
-		temp = tempSqlite();
-		store = await temp.open();
-	});
-	afterEach(() => temp.dispose());
+	const each = storePerTest();
 
 	const good =
 		'Name;Nummer\nGast_0001;0151 11111111\nGast_0002;0151 22222222\nAnna;0151 33333333\n';
 
 	it('imports the list keeping Gast_ names, gives others the next pseudonym, and is idempotent', async () => {
-		const first = await importContacts(store, good, options);
+		const first = await importContacts(each.store, good, options);
 		expect(first).toEqual({
 			imported: 3,
 			alreadySubscribed: 0,
@@ -263,9 +256,9 @@ describe('importContacts (real SQLite store)', () => {
 			invalid: [],
 			pseudonyms: ['Gast_0001', 'Gast_0002', 'Gast_0003'],
 		});
-		const again = await importContacts(store, good, options);
+		const again = await importContacts(each.store, good, options);
 		expect(again).toMatchObject({ imported: 0, alreadySubscribed: 3 });
-		expect(await store.findByPseudonym('Gast_0003')).toMatchObject({
+		expect(await each.store.findByPseudonym('Gast_0003')).toMatchObject({
 			consentSource: 'import',
 			language: 'de',
 		});
@@ -273,37 +266,37 @@ describe('importContacts (real SQLite store)', () => {
 
 	it('with a bad line imports nothing and names the lines (no number in the message)', async () => {
 		const bad = `${good}Gast_0004;0151 4\nGast_0005;\n`;
-		const attempt = importContacts(store, bad, options);
+		const attempt = importContacts(each.store, bad, options);
 		await expect(attempt).rejects.toThrow(
 			/^2 lines cannot be imported \(line 5: The phone number is too short; line 6: no phone number\)\. Nothing was imported/,
 		);
-		expect(await store.countSubscribers()).toBe(0);
+		expect(await each.store.countSubscribers()).toBe(0);
 	});
 
 	it('can skip bad lines instead and report them', async () => {
 		const bad = `${good}Gast_0004;0151 4\n`;
-		const summary = await importContacts(store, bad, { ...options, onInvalid: 'skip' });
+		const summary = await importContacts(each.store, bad, { ...options, onInvalid: 'skip' });
 		expect(summary).toMatchObject({ imported: 3, invalid: [{ line: 5 }] });
 	});
 
 	it('writes nothing when a kept pseudonym belongs to someone else already, and names the line', async () => {
-		await store.subscribe({
+		await each.store.subscribe({
 			identity: { phone: '4917099999999' },
 			language: 'de',
 			source: 'whatsapp',
 			textVersion: 'v1',
 		});
-		await expect(importContacts(store, good, options)).rejects.toThrow(
+		await expect(importContacts(each.store, good, options)).rejects.toThrow(
 			'Line 2: The pseudonym "Gast_0001" already belongs to another subscriber: rename it or leave the name empty to get the next free pseudonym. Nothing was imported.',
 		);
-		expect(await store.countSubscribers()).toBe(1);
+		expect(await each.store.countSubscribers()).toBe(1);
 	});
 
 	it('imports vCards detected automatically', async () => {
 		const vcf = 'BEGIN:VCARD\nFN:Gast_0042\nTEL:+386 40 123 456\nEND:VCARD\n';
-		const summary = await importContacts(store, vcf, { ...options, language: 'sl' });
+		const summary = await importContacts(each.store, vcf, { ...options, language: 'sl' });
 		expect(summary.pseudonyms).toEqual(['Gast_0042']);
-		expect((await store.findByIdentity({ phone: '38640123456' }))?.language).toBe('sl');
+		expect((await each.store.findByIdentity({ phone: '38640123456' }))?.language).toBe('sl');
 	});
 
 	it("keeps a quoted-printable vCard 2.1 pseudonym, and a CSV note's second line is nobody", async () => {
@@ -314,15 +307,15 @@ describe('importContacts (real SQLite store)', () => {
 			'TEL;CELL:+49 151 70000007',
 			'END:VCARD',
 		].join('\r\n');
-		expect((await importContacts(store, vcf, options)).pseudonyms).toEqual(['Gast_0007']);
+		expect((await importContacts(each.store, vcf, options)).pseudonyms).toEqual(['Gast_0007']);
 		const csv = 'Name;Notiz;Telefon\nGast_0010;"ruft an von\n0151 99999999";0151 10101010\n';
-		const summary = await importContacts(store, csv, options);
+		const summary = await importContacts(each.store, csv, options);
 		expect(summary).toMatchObject({ imported: 1, invalid: [], pseudonyms: ['Gast_0010'] });
-		expect(await store.findByIdentity({ phone: '4915199999999' })).toBeUndefined();
-		expect(await store.countSubscribers()).toBe(2);
+		expect(await each.store.findByIdentity({ phone: '4915199999999' })).toBeUndefined();
+		expect(await each.store.countSubscribers()).toBe(2);
 	});
 
 	it('refuses an empty import', async () => {
-		await expect(importContacts(store, '  ', options)).rejects.toThrow(/The import is empty/);
+		await expect(importContacts(each.store, '  ', options)).rejects.toThrow(/The import is empty/);
 	});
 });

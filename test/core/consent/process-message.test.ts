@@ -9,11 +9,10 @@ import {
 import { DecryptionError, InputError } from '../../../nodes/core/errors';
 import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
 import { sealSender } from '../../../nodes/core/privacy/sealed-sender';
-import type { Store } from '../../../nodes/core/store';
 import { sealMessageId } from '../../../nodes/core/webhook/sealed-message-id';
 import { makeWamid } from '../../../simulator/wamid';
 import { findPhoneLeaks } from '../../support/privacy';
-import { tempSqlite, type TempSqlite } from '../../support/temp-store';
+import { storePerTest } from '../../support/temp-store';
 import { testKeys as keys } from '../../support/test-key';
 
 const PHONE = '4915112345678';
@@ -27,13 +26,7 @@ const options: ProcessOptions = {
 	timeZone: 'Europe/Berlin',
 };
 
-let temp: TempSqlite;
-let store: Store;
-beforeEach(async () => {
-	temp = tempSqlite();
-	store = await temp.open();
-});
-afterEach(() => temp.dispose());
+const each = storePerTest();
 
 function message(phone: string, fields: Partial<InboundMessage>): InboundMessage {
 	return {
@@ -47,7 +40,12 @@ function message(phone: string, fields: Partial<InboundMessage>): InboundMessage
 
 describe('processMessage', () => {
 	it('subscribes on "Start!", storing proof of consent with the unsealed message ID', async () => {
-		const result = await processMessage(store, keys, message(PHONE, { text: 'Start!' }), options);
+		const result = await processMessage(
+			each.store,
+			keys,
+			message(PHONE, { text: 'Start!' }),
+			options,
+		);
 		expect(result).toMatchObject({
 			route: 'subscribed',
 			action: 'subscribed',
@@ -57,7 +55,7 @@ describe('processMessage', () => {
 		});
 		expect(result.replyText).toContain('Willkommen bei Stadtinfo!');
 		expect(result.replyText).toContain('Gast_0001');
-		const stored = await store.findByPseudonym('Gast_0001');
+		const stored = await each.store.findByPseudonym('Gast_0001');
 		expect(stored).toMatchObject({
 			consentKeyword: 'start',
 			consentMessageId: makeWamid(PHONE, 7),
@@ -68,8 +66,13 @@ describe('processMessage', () => {
 	});
 
 	it('answers a second join with "already subscribed" in the stored language', async () => {
-		await processMessage(store, keys, message(PHONE, { text: 'prijava' }), options);
-		const again = await processMessage(store, keys, message(PHONE, { text: 'START' }), options);
+		await processMessage(each.store, keys, message(PHONE, { text: 'prijava' }), options);
+		const again = await processMessage(
+			each.store,
+			keys,
+			message(PHONE, { text: 'START' }),
+			options,
+		);
 		expect(again).toMatchObject({
 			action: 'already_subscribed',
 			language: 'sl',
@@ -82,9 +85,9 @@ describe('processMessage', () => {
 
 	it('deletes on " STOPP 👋" and replies through the sealed sender, without a pseudonym', async () => {
 		const join = message(PHONE, { text: 'join' });
-		await processMessage(store, keys, join, options);
+		await processMessage(each.store, keys, join, options);
 		const leave = message(PHONE, { text: ' STOPP 👋' });
-		const result = await processMessage(store, keys, leave, options);
+		const result = await processMessage(each.store, keys, leave, options);
 		expect(result).toMatchObject({
 			route: 'unsubscribed',
 			action: 'unsubscribed',
@@ -93,42 +96,62 @@ describe('processMessage', () => {
 		});
 		expect(result.pseudonym).toBeUndefined();
 		expect(result.replyText).toBe(DEFAULT_REPLY_TEXTS.de.unsubscribed);
-		expect(await store.countSubscribers()).toBe(0);
-		const twice = await processMessage(store, keys, leave, options);
+		expect(await each.store.countSubscribers()).toBe(0);
+		const twice = await processMessage(each.store, keys, leave, options);
 		expect(twice.action).toBe('not_subscribed');
 	});
 
 	it('"Stop" of an English subscriber is answered in English (shared keyword, stored language)', async () => {
-		await processMessage(store, keys, message(PHONE, { text: 'subscribe' }), options);
-		const result = await processMessage(store, keys, message(PHONE, { text: 'stop' }), options);
+		await processMessage(each.store, keys, message(PHONE, { text: 'subscribe' }), options);
+		const result = await processMessage(
+			each.store,
+			keys,
+			message(PHONE, { text: 'stop' }),
+			options,
+		);
 		expect(result.language).toBe('en');
 		expect(result.replyText).toBe(DEFAULT_REPLY_TEXTS.en.unsubscribed);
 	});
 
 	it('answers Info with what is stored (Art. 15), and records the request', async () => {
-		await processMessage(store, keys, message(PHONE, { text: 'anmelden' }), options);
-		const result = await processMessage(store, keys, message(PHONE, { text: 'Daten?' }), options);
+		await processMessage(each.store, keys, message(PHONE, { text: 'anmelden' }), options);
+		const result = await processMessage(
+			each.store,
+			keys,
+			message(PHONE, { text: 'Daten?' }),
+			options,
+		);
 		expect(result).toMatchObject({ route: 'info', action: 'info', pseudonym: 'Gast_0001' });
 		expect(result.replyText).toBe(
 			'Gespeichert ist: Name Gast_0001, Ihre Nummer (verschlüsselt), Anmeldung am 20. November 2026 mit „anmelden“, Informationstext Version v3. Mit STOP wird alles gelöscht.',
 		);
-		const unknown = await processMessage(store, keys, message(OTHER, { text: 'podatki' }), options);
+		const unknown = await processMessage(
+			each.store,
+			keys,
+			message(OTHER, { text: 'podatki' }),
+			options,
+		);
 		expect(unknown).toMatchObject({ route: 'info', action: 'info', language: 'sl' });
 		expect(unknown.pseudonym).toBeUndefined();
 		expect(unknown.replyText).toBe(DEFAULT_REPLY_TEXTS.sl.infoNotSubscribed);
 	});
 
 	it('answers Help on the Info route with the help text', async () => {
-		const result = await processMessage(store, keys, message(PHONE, { text: 'Help!' }), options);
+		const result = await processMessage(
+			each.store,
+			keys,
+			message(PHONE, { text: 'Help!' }),
+			options,
+		);
 		expect(result).toMatchObject({ route: 'info', action: 'help', language: 'en' });
 		expect(result.replyText).toContain('This is the WhatsApp service of Stadtinfo.');
-		expect(await store.countSubscribers()).toBe(0);
+		expect(await each.store.countSubscribers()).toBe(0);
 	});
 
 	it('sends anything else to staff with its text, the sealed sender and the pseudonym if known', async () => {
-		await processMessage(store, keys, message(PHONE, { text: 'start' }), options);
+		await processMessage(each.store, keys, message(PHONE, { text: 'start' }), options);
 		const question = message(PHONE, { text: 'Start of the fair?' });
-		const result = await processMessage(store, keys, question, options);
+		const result = await processMessage(each.store, keys, question, options);
 		expect(result).toEqual({
 			route: 'other',
 			action: 'other',
@@ -139,42 +162,47 @@ describe('processMessage', () => {
 			text: 'Start of the fair?',
 			messageType: 'text',
 		});
-		const image = await processMessage(store, keys, message(OTHER, { type: 'image' }), options);
+		const image = await processMessage(
+			each.store,
+			keys,
+			message(OTHER, { type: 'image' }),
+			options,
+		);
 		expect(image).toMatchObject({ route: 'other', messageType: 'image', text: undefined });
 	});
 
 	it('reads quick-reply button payloads before the button text', async () => {
 		const tap = message(PHONE, { type: 'button', text: 'Abmelden bitte', payload: 'STOP' });
-		await processMessage(store, keys, message(PHONE, { text: 'start' }), options);
-		expect((await processMessage(store, keys, tap, options)).action).toBe('unsubscribed');
+		await processMessage(each.store, keys, message(PHONE, { text: 'start' }), options);
+		expect((await processMessage(each.store, keys, tap, options)).action).toBe('unsubscribed');
 		const join = message(PHONE, { type: 'interactive', text: 'Ja, gerne', payload: 'subscribe' });
-		expect((await processMessage(store, keys, join, options)).action).toBe('subscribed');
+		expect((await processMessage(each.store, keys, join, options)).action).toBe('subscribed');
 	});
 
 	it('treats Meta’s marketing opt-out as withdrawal without a reply; opt-in goes to staff', async () => {
-		await processMessage(store, keys, message(PHONE, { text: 'start' }), options);
+		await processMessage(each.store, keys, message(PHONE, { text: 'start' }), options);
 		const stop = message(PHONE, {
 			type: 'preference',
 			preference: { category: 'marketing_messages', value: 'stop' },
 		});
-		const result = await processMessage(store, keys, stop, options);
+		const result = await processMessage(each.store, keys, stop, options);
 		expect(result).toMatchObject({
 			route: 'unsubscribed',
 			action: 'unsubscribed',
 			keyword: 'preference:marketing_messages:stop',
 			replyText: null,
 		});
-		expect(await store.countSubscribers()).toBe(0);
+		expect(await each.store.countSubscribers()).toBe(0);
 		const resume = message(PHONE, {
 			type: 'preference',
 			preference: { category: 'marketing_messages', value: 'resume' },
 		});
-		expect(await processMessage(store, keys, resume, options)).toMatchObject({
+		expect(await processMessage(each.store, keys, resume, options)).toMatchObject({
 			route: 'other',
 			action: 'preference_resume',
 			replyText: null,
 		});
-		expect(await store.countSubscribers()).toBe(0);
+		expect(await each.store.countSubscribers()).toBe(0);
 	});
 
 	it('uses configured reply texts and the timestamp when no ISO time is given', async () => {
@@ -185,56 +213,56 @@ describe('processMessage', () => {
 			]),
 		};
 		const start = message(PHONE, { text: 'start', time: undefined, timestamp: '1763892000' });
-		const result = await processMessage(store, keys, start, custom);
+		const result = await processMessage(each.store, keys, start, custom);
 		expect(result.replyText).toBe('Hallo Gast_0001 seit 23. November 2025 {unknown}');
 	});
 
 	it('refuses an item without a sealed sender, and a token sealed with another key', async () => {
 		await expect(
-			processMessage(store, keys, { type: 'text', text: 'start' } as InboundMessage, options),
+			processMessage(each.store, keys, { type: 'text', text: 'start' } as InboundMessage, options),
 		).rejects.toThrow(
 			new InputError(
 				'The item has no `sender`: connect the Messages output of the WhatsApp Broadcast Trigger',
 			),
 		);
 		await expect(
-			processMessage(store, keys, { sender: PHONE, type: 'text', text: 'start' }, options),
+			processMessage(each.store, keys, { sender: PHONE, type: 'text', text: 'start' }, options),
 		).rejects.toThrow(/not a sealed sender/);
 		const foreign = sealSender(derivePrivacyKeys('some-other-key-0123456789'), { phone: PHONE });
 		await expect(
-			processMessage(store, keys, { sender: foreign, type: 'text', text: 'start' }, options),
+			processMessage(each.store, keys, { sender: foreign, type: 'text', text: 'start' }, options),
 		).rejects.toBeInstanceOf(DecryptionError);
-		expect(await store.countSubscribers()).toBe(0);
+		expect(await each.store.countSubscribers()).toBe(0);
 	});
 
 	it('handles a sender known only by business-scoped user ID (no number)', async () => {
 		const sender = sealSender(keys, { userId: 'DE.1234567890' });
 		const joined = await processMessage(
-			store,
+			each.store,
 			keys,
 			{ sender, type: 'text', text: 'start' },
 			options,
 		);
 		expect(joined).toMatchObject({ action: 'subscribed', pseudonym: 'Gast_0001' });
-		expect(await store.findByPseudonym('Gast_0001')).toMatchObject({
+		expect(await each.store.findByPseudonym('Gast_0001')).toMatchObject({
 			hasPhone: false,
 			hasUserId: true,
 		});
 		const withNumber = sealSender(keys, { userId: 'DE.1234567890', phone: PHONE });
 		const left = await processMessage(
-			store,
+			each.store,
 			keys,
 			{ sender: withNumber, type: 'text', text: 'stop' },
 			options,
 		);
 		expect(left.action).toBe('unsubscribed');
-		expect(await store.countSubscribers()).toBe(0);
+		expect(await each.store.countSubscribers()).toBe(0);
 	});
 
 	it('never returns the number in any result', async () => {
 		const results = [];
 		for (const text of ['start', 'info', 'hilfe', 'what?', 'stop', 'stop'])
-			results.push(await processMessage(store, keys, message(PHONE, { text }), options));
+			results.push(await processMessage(each.store, keys, message(PHONE, { text }), options));
 		const serialised = JSON.stringify(results.map((r) => ({ ...r, sender: 'sealed' })));
 		expect(findPhoneLeaks(serialised, [PHONE])).toEqual([]);
 	});
