@@ -95,14 +95,19 @@ describe(`crash test (CRASH_SEED=${SEED}): the sending process is killed with SI
 	beforeAll(() => process.stderr.write(`Crash test kill points from CRASH_SEED=${SEED}\n`));
 	afterEach(async () => rig?.close());
 
-	it('at-least-once: nobody missed, duplicates at most the in-flight limit per crash', async () => {
+	/** A fresh rig, crashed and resumed under `policy`: how often it was killed, what each got. */
+	async function crashed(policy: DeliveryPolicy): Promise<{ kills: number; counts: number[] }> {
 		rig = await startRig({
 			sim: { faults: { latencyMs: { min: 1, max: 4 } } },
 			subscribers: SUBSCRIBERS,
 		});
-		const kills = await crashAndResume(rig, 'at-least-once');
+		const kills = await crashAndResume(rig, policy);
 		expect(kills).toBeGreaterThan(0);
-		const counts = rig.counts();
+		return { kills, counts: rig.counts() };
+	}
+
+	it('at-least-once: nobody missed, duplicates at most the in-flight limit per crash', async () => {
+		const { kills, counts } = await crashed('at-least-once');
 		expect(counts.filter((n) => n === 0)).toHaveLength(0);
 		const duplicates = counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
 		expect(duplicates).toBeLessThanOrEqual(IN_FLIGHT * kills);
@@ -114,13 +119,7 @@ describe(`crash test (CRASH_SEED=${SEED}): the sending process is killed with SI
 	}, 120_000);
 
 	it('at-most-once: nobody gets it twice, misses bounded the same way and reported as unknown', async () => {
-		rig = await startRig({
-			sim: { faults: { latencyMs: { min: 1, max: 4 } } },
-			subscribers: SUBSCRIBERS,
-		});
-		const kills = await crashAndResume(rig, 'at-most-once');
-		expect(kills).toBeGreaterThan(0);
-		const counts = rig.counts();
+		const { kills, counts } = await crashed('at-most-once');
 		expect(counts.filter((n) => n > 1)).toHaveLength(0);
 		const missed = counts.filter((n) => n === 0).length;
 		const report = await rig.store.broadcastReport('crash-at-most-once');

@@ -177,3 +177,31 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
 		},
 	};
 }
+
+/** Every variable that can name a proxy for Node's clients, in both spellings. */
+const PROXY_VARIABLES = [
+	'HTTP_PROXY',
+	'http_proxy',
+	'HTTPS_PROXY',
+	'https_proxy',
+	'ALL_PROXY',
+	'all_proxy',
+	'NO_PROXY',
+	'no_proxy',
+];
+
+/**
+ * n8n runs community nodes in its own process, so the proxy variables an admin sets on n8n are
+ * this process's environment: clears every proxy variable, sets `values`, and returns the function
+ * that puts everything back.
+ */
+export function withProxyEnvironment(values: Record<string, string>): () => void {
+	const saved = PROXY_VARIABLES.map((name) => [name, process.env[name]] as const);
+	for (const name of PROXY_VARIABLES) delete process.env[name];
+	Object.assign(process.env, values);
+	return () => {
+		for (const [name, value] of saved)
+			if (value === undefined) delete process.env[name];
+			else process.env[name] = value;
+	};
+}

@@ -1,7 +1,12 @@
 import { CloudApiClient, type ClientMessage, type SendResult } from '../../../nodes/core/cloud-api';
 import type { ProxyEnv } from '../../../nodes/core/cloud-api/proxy-env';
 import { startSimulator, type Simulator } from '../../../simulator';
-import { startTestProxy, type TestProxy, type TestProxyOptions } from '../../support/http-proxy';
+import {
+	startTestProxy,
+	withProxyEnvironment,
+	type TestProxy,
+	type TestProxyOptions,
+} from '../../support/http-proxy';
 import { startTlsFront, type TlsFront } from '../../support/tls-front';
 
 /** A host name no resolver knows: only the test proxy can reach it (it maps it to the simulator). */
@@ -184,29 +189,16 @@ describe('CloudApiClient through an HTTP proxy from the environment', () => {
 
 	it('reads the environment once, when the client is created', async () => {
 		await startProxy();
-		const names = [
-			'HTTP_PROXY',
-			'http_proxy',
-			'HTTPS_PROXY',
-			'https_proxy',
-			'ALL_PROXY',
-			'all_proxy',
-			'NO_PROXY',
-			'no_proxy',
-		];
-		const saved = names.map((name) => [name, process.env[name]] as const);
+		const before = process.env.HTTP_PROXY;
+		const restore = withProxyEnvironment({ HTTP_PROXY: proxy!.url });
 		let api: CloudApiClient;
 		try {
-			for (const name of names) delete process.env[name];
-			process.env.HTTP_PROXY = proxy!.url;
 			api = client(sim.baseUrl, undefined);
 		} finally {
-			for (const [name, value] of saved)
-				if (value === undefined) delete process.env[name];
-				else process.env[name] = value;
+			restore();
 		}
 		// The variable is gone again, yet this client keeps what it read.
-		expect(process.env.HTTP_PROXY).toBe(saved[0][1]);
+		expect(process.env.HTTP_PROXY).toBe(before);
 		expect((await sendMany(api, 5)).every((r) => r.ok)).toBe(true);
 		expect(proxy!.counts.forwarded).toBe(5);
 	});

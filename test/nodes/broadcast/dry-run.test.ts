@@ -1,5 +1,5 @@
 import { seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
-import { runNode } from './support';
+import { FEED_ITEM as feedItem, runNode } from './support';
 
 /** Dry Run inside n8n's engine: the text a citizen would read, from the simulator's templates. */
 describe('WhatsApp Broadcast node: Dry Run shows the rendered message', () => {
@@ -7,11 +7,6 @@ describe('WhatsApp Broadcast node: Dry Run shows the rendered message', () => {
 	beforeEach(async () => (rig = await startRig()));
 	afterEach(async () => rig?.close());
 
-	const feedItem = {
-		title: '<b>Straßensperre</b> &amp; Umleitung\nab Montag',
-		link: 'https://gemeinde.example/news/7',
-		guid: 'news-7',
-	};
 	const dryRun = { operation: 'sendAnnouncement', options: { dryRun: true } };
 
 	async function nothingSentOrWritten(): Promise<void> {

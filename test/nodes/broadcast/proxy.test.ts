@@ -1,33 +1,7 @@
-import { startTestProxy, type TestProxy } from '../../support/http-proxy';
+import { startTestProxy, withProxyEnvironment, type TestProxy } from '../../support/http-proxy';
 import { findPhoneLeaks } from '../../support/privacy';
 import { countsByPhone, seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
 import { runNode } from './support';
-
-const PROXY_VARIABLES = [
-	'HTTP_PROXY',
-	'http_proxy',
-	'HTTPS_PROXY',
-	'https_proxy',
-	'ALL_PROXY',
-	'all_proxy',
-	'NO_PROXY',
-	'no_proxy',
-];
-
-/**
- * n8n runs community nodes in its own process, so the proxy variables an admin sets on n8n are
- * this process's environment: set them here (and put everything back afterwards).
- */
-function withProxyEnvironment(values: Record<string, string>): () => void {
-	const saved = PROXY_VARIABLES.map((name) => [name, process.env[name]] as const);
-	for (const name of PROXY_VARIABLES) delete process.env[name];
-	Object.assign(process.env, values);
-	return () => {
-		for (const [name, value] of saved)
-			if (value === undefined) delete process.env[name];
-			else process.env[name] = value;
-	};
-}
 
 describe('WhatsApp Broadcast node behind a proxy set in the environment', () => {
 	let rig: Rig;

@@ -1,17 +1,11 @@
 import { findPhoneLeaks } from '../../support/privacy';
 import { countsByPhone, seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
-import { runNode } from './support';
+import { FEED_ITEM as feedItem, runNode } from './support';
 
 describe('WhatsApp Broadcast node: Send Announcement', () => {
 	let rig: Rig;
 	beforeEach(async () => (rig = await startRig()));
 	afterEach(async () => rig?.close());
-
-	const feedItem = {
-		title: '<b>Straßensperre</b> &amp; Umleitung\nab Montag',
-		link: 'https://gemeinde.example/news/7',
-		guid: 'news-7',
-	};
 
 	it('sends each item as one announcement and outputs one summary item without numbers', async () => {
 		const phones = await seedSubscribers(rig.store, 25);

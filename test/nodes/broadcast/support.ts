@@ -4,6 +4,13 @@ import { WhatsAppBroadcast } from '../../../nodes/WhatsAppBroadcast/WhatsAppBroa
 import { runSingleNode, type WorkflowRun } from '../../harness';
 import type { Rig } from '../../core/broadcast/support';
 
+/** A feed item as the RSS workflow hands it on: HTML and an entity in the title, a guid. */
+export const FEED_ITEM = {
+	title: '<b>Straßensperre</b> &amp; Umleitung\nab Montag',
+	link: 'https://gemeinde.example/news/7',
+	guid: 'news-7',
+};
+
 /** Runs the node as the only step of a workflow in n8n's real engine, on the rig's simulator and store. */
 export function runNode(
 	rig: Rig,
