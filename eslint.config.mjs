@@ -25,6 +25,32 @@ export default [
 		},
 	},
 	{
+		// Only the core opens what is sealed: node adapters pass sealed tokens, pseudonyms and the
+		// opened store's keys on to core functions, and never import the privacy module.
+		files: ['nodes/**/*.ts'],
+		ignores: ['nodes/core/**'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['**/core/privacy', '**/core/privacy/**', '**/core/webhook/sealed-message-id'],
+							message:
+								'Node files must not import the privacy module: call a core function that opens tokens (e.g. sendReply, recordDeliveryStatus, receiveDelivery).',
+						},
+						{
+							group: ['**/core/webhook'],
+							importNames: ['openMessageId', 'sealMessageId', 'isSealedMessageId'],
+							message:
+								'Node files must not seal or open message IDs: the core functions do (recordDeliveryStatus, receiveDelivery).',
+						},
+					],
+				},
+			],
+		},
+	},
+	{
 		// Tests, the simulator, benchmarks and scripts are not shipped in the package: rules that
 		// guard what runs inside a user's n8n (no child processes, n8n error types) don't apply.
 		files: ['test/**/*.ts', 'simulator/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

@@ -5,6 +5,7 @@ import {
 	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
+	updateDisplayOptions,
 } from 'n8n-workflow';
 
 import {
@@ -13,19 +14,15 @@ import {
 	regionProperty,
 	textVersionProperty,
 } from './actions/common.description';
+import { operationProperties, router } from './actions/router';
 import { consentStoreDbTest } from '../shared/consent-store-credential-test';
 import { operationSubtitle } from '../shared/subtitle';
-import * as importList from './actions/import.operation';
-import * as lookUp from './actions/lookUp.operation';
-import * as processMessage from './actions/processMessage.operation';
-import * as processingRecord from './actions/processingRecord.operation';
-import { router } from './actions/router';
-import * as statistics from './actions/statistics.operation';
-import * as subscribe from './actions/subscribe.operation';
-import * as unsubscribe from './actions/unsubscribe.operation';
 
 // Process Message routes to four outputs; every other operation has one.
 const OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "processMessage" ? [{"type":"${NodeConnectionTypes.Main}","displayName":"Subscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Unsubscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Info"},{"type":"${NodeConnectionTypes.Main}","displayName":"Other"}] : [{"type":"${NodeConnectionTypes.Main}","displayName":"Result"}] }}`;
+
+/** Operations that record consent, or describe how it is recorded: they share its settings. */
+const CONSENT_OPERATIONS = ['import', 'processMessage', 'processingRecord', 'subscribe'];
 
 const operation: INodeProperties = {
 	displayName: 'Operation',
@@ -104,21 +101,18 @@ export class ConsentStore implements INodeType {
 		],
 		properties: [
 			operation,
-			pseudonymPrefixProperty(['import', 'processMessage', 'processingRecord', 'subscribe']),
-			textVersionProperty(['import', 'processMessage', 'processingRecord', 'subscribe']),
-			languageProperty(
-				['import', 'processMessage', 'processingRecord', 'subscribe'],
-				'The service’s language: replies and new subscribers take it when the keyword does not tell (Start, Stop and Info are used in several languages), and so does the pseudonym prefix unless one is set',
-			),
-			regionProperty(['import', 'subscribe']),
-			regionProperty(['unsubscribe'], { identifyBy: ['phone'] }),
-			...processMessage.description,
-			...subscribe.description,
-			...unsubscribe.description,
-			...importList.description,
-			...lookUp.description,
-			...statistics.description,
-			...processingRecord.description,
+			...updateDisplayOptions({ show: { operation: CONSENT_OPERATIONS } }, [
+				pseudonymPrefixProperty,
+				textVersionProperty,
+				languageProperty(
+					'The service’s language: replies and new subscribers take it when the keyword does not tell (Start, Stop and Info are used in several languages), and so does the pseudonym prefix unless one is set',
+				),
+			]),
+			...updateDisplayOptions({ show: { operation: ['import', 'subscribe'] } }, [regionProperty]),
+			...updateDisplayOptions({ show: { operation: ['unsubscribe'], identifyBy: ['phone'] } }, [
+				regionProperty,
+			]),
+			...operationProperties,
 		],
 	};
 

@@ -31,9 +31,12 @@ export function normalizePhone(input: string, defaultRegion?: string): string {
 function describe(reason: string, defaultRegion?: string): string {
 	switch (reason) {
 		case 'INVALID_COUNTRY':
-			return defaultRegion
+			if (!defaultRegion)
+				return 'The phone number has no country code: write it as +49… or set a default region';
+			// The region is repeated only when it is two letters: a number typed there is not.
+			return /^[A-Za-z]{2}$/.test(defaultRegion)
 				? `The phone number has no valid country code and the default region "${defaultRegion}" is unknown`
-				: 'The phone number has no country code: write it as +49… or set a default region';
+				: 'The phone number has no valid country code and the default region is not a two-letter country code (DE, AT, SI, …)';
 		case 'TOO_SHORT':
 		case 'TOO_LONG':
 			return `The phone number is ${reason === 'TOO_SHORT' ? 'too short' : 'too long'}`;

@@ -1,29 +1,21 @@
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
-import path from 'node:path';
 
-import { ConfigError } from '../core/errors';
-import { derivePrivacyKeys, type PrivacyKeys } from '../core/privacy/keys';
 import { openStore, type Store, type StoreConfig } from '../core/store';
+import { storeConfigFrom, type StoreSettings } from '../core/store/settings';
 
 /** The `consentStoreDb` credential as n8n hands it to a node. */
-export interface ConsentStoreCredential {
-	backend?: string;
-	sqlitePath?: string;
-	host?: string;
-	port?: number;
-	database?: string;
-	user?: string;
-	password?: string;
-	ssl?: boolean;
-	schema?: string;
-	dataProtectionKey?: string;
-}
+export type ConsentStoreCredential = StoreSettings;
 
+/**
+ * An open store with the keys derived from its credential. Node files pass `keys` on to core
+ * functions (which seal and open tokens) and never look inside.
+ */
 export interface OpenedStore {
 	store: Store;
-	keys: PrivacyKeys;
+	keys: StoreConfig['keys'];
 }
+
+export { storeConfigFrom };
 
 /**
  * One store per credential, reused across executions: opening runs migrations and, for
@@ -31,37 +23,6 @@ export interface OpenedStore {
  * of the whole credential, so an edited credential gets a fresh store.
  */
 const opened = new Map<string, Promise<OpenedStore>>();
-
-export function storeConfigFrom(
-	credential: ConsentStoreCredential,
-	options: { pseudonymPrefix?: string } = {},
-): StoreConfig {
-	const keys = derivePrivacyKeys(credential.dataProtectionKey);
-	const backend = credential.backend ?? 'sqlite';
-	if (backend === 'sqlite') {
-		return {
-			backend,
-			path: expandHome(credential.sqlitePath ?? ''),
-			keys,
-			pseudonymPrefix: options.pseudonymPrefix,
-		};
-	}
-	if (backend === 'postgres') {
-		return {
-			backend,
-			host: credential.host || 'localhost',
-			port: Number(credential.port ?? 5432),
-			database: credential.database || 'postgres',
-			user: credential.user || 'postgres',
-			password: credential.password || undefined,
-			ssl: credential.ssl === true,
-			schema: credential.schema || 'civic_broadcast',
-			keys,
-			pseudonymPrefix: options.pseudonymPrefix,
-		};
-	}
-	throw new ConfigError(`Unknown storage backend "${backend}": use "sqlite" or "postgres"`);
-}
 
 export async function storeFor(
 	credential: ConsentStoreCredential,
@@ -89,9 +50,4 @@ export async function closeAllStores(): Promise<void> {
 		const result = await entry.catch(() => undefined);
 		await result?.store.close().catch(() => undefined);
 	}
-}
-
-function expandHome(file: string): string {
-	if (file === '~' || file.startsWith('~/')) return path.join(homedir(), file.slice(1));
-	return file;
 }

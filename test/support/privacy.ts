@@ -1,8 +1,34 @@
+import { parsePhoneNumberWithError } from 'libphonenumber-js';
+
 /**
- * Finds a phone number in text in every form we know it can leak in: plain digits, the last eight
- * digits (a national form), and base64 of the digits at each byte alignment (Meta's wamids carry the
- * number that way).
+ * Finds a phone number in text in every form we know it can leak in: the digits however they are
+ * written (spaced, bracketed, slashed, dashed, with NBSP, national with a trunk 0, international
+ * with + or 00), the last eight digits, and base64 of the digits at each byte alignment (Meta's
+ * wamids carry the number that way).
  */
+
+/** Characters people and programs put between the digits of a phone number. */
+const SEPARATOR = String.raw`[\s\-\u2010-\u2015\/.()+]`;
+/** A run of digits with separators between them: `+49 (151) 234-56 78` is one run. */
+const DIGIT_RUN = new RegExp(String.raw`\d(?:${SEPARATOR}{0,3}\d)*`, 'g');
+
+/**
+ * The digit strings a number is searched for, normalised: in E.164 (`4915112345678`), the national
+ * significant number (`15112345678`, also inside `015112345678` and `0049…`), and the last eight
+ * digits (a local form).
+ */
+export function digitForms(digits: string): string[] {
+	const forms = new Set<string>([digits, digits.slice(-8)]);
+	try {
+		const parsed = parsePhoneNumberWithError(`+${digits}`);
+		forms.add(parsed.nationalNumber);
+	} catch {
+		// Not a number libphonenumber knows (a test's made-up digits): the other forms remain.
+	}
+	return [...forms].filter((form) => form.length >= 6);
+}
+
+/** Forms that are searched for as they are: the digits and their base64 in a wamid. */
 export function phoneForms(digits: string): string[] {
 	const forms = new Set<string>([digits, digits.slice(-8)]);
 	for (let pad = 0; pad < 3; pad++) {
@@ -21,10 +47,28 @@ export function phoneForms(digits: string): string[] {
 	return [...forms];
 }
 
+/**
+ * Every run of digits in the text with its separators removed. JSON escapes are read first, so a
+ * number split by `\n` or written with `\u00a0` in serialised data is found too.
+ */
+export function digitRuns(text: string): string[] {
+	const unescaped = text
+		.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+		.replace(/\\[nrt]/g, ' ');
+	return (unescaped.match(DIGIT_RUN) ?? []).map((run) => run.replace(/\D/g, ''));
+}
+
+/** Where `text` reveals one of `phones` (E.164 digits, no `+`); empty when it reveals none. */
 export function findPhoneLeaks(text: string, phones: string[]): string[] {
-	return phones.flatMap((phone) =>
-		phoneForms(phone)
+	const runs = digitRuns(text);
+	return phones.flatMap((phone) => {
+		const literal = phoneForms(phone)
 			.filter((form) => text.includes(form))
-			.map((form) => `${phone} as "${form}"`),
-	);
+			.map((form) => `${phone} as "${form}"`);
+		const written = digitForms(phone)
+			.filter((form) => !literal.some((found) => found.endsWith(`"${form}"`)))
+			.filter((form) => runs.some((run) => run.includes(form)))
+			.map((form) => `${phone} as the digits ${form} (with separators)`);
+		return [...literal, ...written];
+	});
 }

@@ -2,33 +2,30 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { PSEUDONYM_PREFIXES } from '../../core/store/pseudonym';
 
-/** Parameters several operations share; `show` lists the operations each appears in. */
-export function pseudonymPrefixProperty(operations: string[]): INodeProperties {
-	return {
-		displayName: 'Pseudonym Prefix',
-		name: 'pseudonymPrefix',
-		type: 'string',
-		// Empty follows the Default Language; exported workflows that name a prefix keep it.
-		default: '',
-		placeholder: `${PSEUDONYM_PREFIXES.de} (German), ${PSEUDONYM_PREFIXES.sl} (Slovenian), ${PSEUDONYM_PREFIXES.en} (English)`,
-		description: `Prefix of the sequential names subscribers are stored under (${PSEUDONYM_PREFIXES.de}0001). Leave empty to follow the Default Language: ${PSEUDONYM_PREFIXES.de} German, ${PSEUDONYM_PREFIXES.sl} Slovenian, ${PSEUDONYM_PREFIXES.en} English.`,
-		displayOptions: { show: { operation: operations } },
-	};
-}
+/**
+ * Parameters several operations share. They carry no display options: the node shows each for
+ * its operations with `updateDisplayOptions`.
+ */
+export const pseudonymPrefixProperty: INodeProperties = {
+	displayName: 'Pseudonym Prefix',
+	name: 'pseudonymPrefix',
+	type: 'string',
+	// Empty follows the Default Language; exported workflows that name a prefix keep it.
+	default: '',
+	placeholder: `${PSEUDONYM_PREFIXES.de} (German), ${PSEUDONYM_PREFIXES.sl} (Slovenian), ${PSEUDONYM_PREFIXES.en} (English)`,
+	description: `Prefix of the sequential names subscribers are stored under (${PSEUDONYM_PREFIXES.de}0001). Leave empty to follow the Default Language: ${PSEUDONYM_PREFIXES.de} German, ${PSEUDONYM_PREFIXES.sl} Slovenian, ${PSEUDONYM_PREFIXES.en} English.`,
+};
 
-export function textVersionProperty(operations: string[]): INodeProperties {
-	return {
-		displayName: 'Consent Text Version',
-		name: 'consentTextVersion',
-		type: 'string',
-		default: 'v1',
-		description:
-			'Version of the information text people agreed to; stored with each consent as proof (Art. 7(1) GDPR). Change it when the text changes.',
-		displayOptions: { show: { operation: operations } },
-	};
-}
+export const textVersionProperty: INodeProperties = {
+	displayName: 'Consent Text Version',
+	name: 'consentTextVersion',
+	type: 'string',
+	default: 'v1',
+	description:
+		'Version of the information text people agreed to; stored with each consent as proof (Art. 7(1) GDPR). Change it when the text changes.',
+};
 
-export function languageProperty(operations: string[], description: string): INodeProperties {
+export function languageProperty(description: string): INodeProperties {
 	return {
 		displayName: 'Default Language',
 		name: 'defaultLanguage',
@@ -40,22 +37,15 @@ export function languageProperty(operations: string[], description: string): INo
 		],
 		default: 'de',
 		description,
-		displayOptions: { show: { operation: operations } },
 	};
 }
 
-export function regionProperty(
-	operations: string[],
-	extraShow: Record<string, string[]> = {},
-): INodeProperties {
-	return {
-		displayName: 'Default Region',
-		name: 'defaultRegion',
-		type: 'string',
-		default: 'DE',
-		placeholder: 'DE',
-		description:
-			'Two-letter country code for numbers written without country code (DE, AT, SI, CH, …)',
-		displayOptions: { show: { operation: operations, ...extraShow } },
-	};
-}
+export const regionProperty: INodeProperties = {
+	displayName: 'Default Region',
+	name: 'defaultRegion',
+	type: 'string',
+	default: 'DE',
+	placeholder: 'DE',
+	description:
+		'Two-letter country code for numbers written without country code (DE, AT, SI, CH, …)',
+};

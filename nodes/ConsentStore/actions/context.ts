@@ -1,32 +1,20 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { PrivacyKeys } from '../../core/privacy/keys';
-import type { Store } from '../../core/store';
 import type { NodeOutputs } from '../../shared/each-item';
-import { storeFor, type ConsentStoreCredential } from '../../shared/store-cache';
+import type { ExecutionContext } from '../../shared/router';
+import { createStoreContext, type StoreContext } from '../../shared/store-context';
 import { readPseudonymPrefix } from './parameters';
 
-/** What every operation receives from the router (STYLE.md §3): the store is opened at most once. */
-export interface ConsentContext {
-	credential: ConsentStoreCredential;
-	/** Opens (or reuses) the store of this credential with the node's pseudonym prefix. */
-	open(): Promise<{ store: Store; keys: PrivacyKeys }>;
-}
+/** What every Consent Store operation receives: the store, opened at most once, on demand. */
+export type ConsentContext = StoreContext;
 
 export type OperationResult = NodeOutputs;
 
-export function createContext(
+/** The store is opened with the node's pseudonym prefix (new subscribers are named with it). */
+export async function createContext(
 	fn: IExecuteFunctions,
-	credential: ConsentStoreCredential,
-): ConsentContext {
-	let opened: Promise<{ store: Store; keys: PrivacyKeys }> | undefined;
-	return {
-		credential,
-		open: () => {
-			opened ??= storeFor(credential, {
-				pseudonymPrefix: readPseudonymPrefix(fn, 0),
-			});
-			return opened;
-		},
-	};
+): Promise<ExecutionContext<ConsentContext>> {
+	const context = await createStoreContext(fn, () => readPseudonymPrefix(fn, 0));
+	// The store is cached per credential and stays open; nothing to close per execution.
+	return { context, close: () => undefined };
 }

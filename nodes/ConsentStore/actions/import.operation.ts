@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import { importContacts, type ImportFormat } from '../../core/consent';
 import { InputError } from '../../core/errors';
@@ -7,9 +7,7 @@ import { mapEachItem } from '../../shared/each-item';
 import type { ConsentContext, OperationResult } from './context';
 import { readRegion } from './parameters';
 
-const show = { show: { operation: ['import'] } };
-
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['import'] } }, [
 	{
 		displayName: 'Input Source',
 		name: 'inputSource',
@@ -23,7 +21,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Text', value: 'text', description: 'The list pasted into the field below' },
 		],
 		default: 'binary',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -31,7 +28,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		required: true,
-		displayOptions: { show: { operation: ['import'], inputSource: ['binary'] } },
+		displayOptions: { show: { inputSource: ['binary'] } },
 	},
 	{
 		displayName: 'Contacts',
@@ -43,7 +40,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'phone;name\n0151 23456789;Gast_0001',
 		description:
 			'CSV with a header (phone, name, language) or vCards as exported from the service phone. Names like Gast_0001 are kept as pseudonyms; other names are not stored.',
-		displayOptions: { show: { operation: ['import'], inputSource: ['text'] } },
+		displayOptions: { show: { inputSource: ['text'] } },
 	},
 	{
 		displayName: 'Format',
@@ -55,7 +52,6 @@ export const description: INodeProperties[] = [
 			{ name: 'vCard', value: 'vcard' },
 		],
 		default: 'auto',
-		displayOptions: show,
 	},
 	{
 		displayName: 'On Invalid Lines',
@@ -74,9 +70,8 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'abort',
-		displayOptions: show,
 	},
-];
+]);
 
 /** Takes over the contact list of the phone the service used before. One item = one list. */
 export async function execute(

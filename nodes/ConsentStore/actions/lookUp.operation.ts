@@ -1,10 +1,10 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapEachItem } from '../../shared/each-item';
 import type { ConsentContext, OperationResult } from './context';
 import { readPseudonym } from './parameters';
 
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['lookUp'] } }, [
 	{
 		displayName: 'Pseudonym',
 		name: 'pseudonym',
@@ -12,9 +12,8 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'Gast_0001',
-		displayOptions: { show: { operation: ['lookUp'] } },
 	},
-];
+]);
 
 /** What is stored about one subscriber (Art. 15), without the number or the wamid that encodes it. */
 export async function execute(
@@ -23,9 +22,9 @@ export async function execute(
 ): Promise<OperationResult> {
 	const { store } = await context.open();
 	return mapEachItem(this, async (i) => {
-		const pseudonym = readPseudonym(this, i);
-		const subscriber = await store.findByPseudonym(pseudonym);
-		if (!subscriber) return { found: false, pseudonym };
+		const subscriber = await store.findByPseudonym(readPseudonym(this, i));
+		// What was asked for is not repeated: staff may have typed a phone number into the field.
+		if (!subscriber) return { found: false };
 		return {
 			found: true,
 			pseudonym: subscriber.pseudonym,

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	DEFAULT_REPLY_TEXTS,
@@ -18,7 +18,6 @@ import type { Language } from '../../core/store';
 import { forEachItem } from '../../shared/each-item';
 import type { ConsentContext, OperationResult } from './context';
 
-const show = { show: { operation: ['processMessage'] } };
 const OUTPUTS: Route[] = ['subscribed', 'unsubscribed', 'info', 'other'];
 const LANGUAGE_OPTIONS: Array<{ name: string; value: Language }> = [
 	{ name: 'English', value: 'en' },
@@ -36,14 +35,13 @@ const REPLY_LABELS: Record<ReplyKind, string> = {
 	help: 'Help',
 };
 
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['processMessage'] } }, [
 	{
 		displayName: 'Service Name',
 		name: 'serviceName',
 		type: 'string',
 		default: 'WhatsApp-Info',
 		description: 'Name used in the replies ({service}), e.g. "Stadtinfo Musterstadt"',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Options',
@@ -51,7 +49,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: show,
 		options: [
 			{
 				displayName: 'Extra Keywords',
@@ -116,7 +113,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-];
+]);
 
 interface MessageOptions {
 	extraKeywords?: { keyword?: Array<{ keyword: string; action: string; language: string }> };

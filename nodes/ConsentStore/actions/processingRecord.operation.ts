@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	processingRecordHtml,
@@ -9,9 +9,7 @@ import { mapEachItem } from '../../shared/each-item';
 import { readPseudonymPrefix } from './parameters';
 import type { ConsentContext, OperationResult } from './context';
 
-const show = { show: { operation: ['processingRecord'] } };
-
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['processingRecord'] } }, [
 	{
 		displayName: 'Output Format',
 		name: 'recordFormat',
@@ -21,7 +19,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Markdown', value: 'markdown' },
 		],
 		default: 'markdown',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Controller',
@@ -31,7 +28,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'Gemeinde Musterstadt, Rathausplatz 1, 12345 Musterstadt',
 		description: 'The municipality responsible for the processing: name and address',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Controller Contact',
@@ -40,7 +36,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'buergerbuero@musterstadt.example',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Record Details',
@@ -48,7 +43,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Detail',
 		default: {},
-		displayOptions: show,
 		options: [
 			{
 				displayName: 'Additional Measures',
@@ -94,7 +88,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-];
+]);
 
 type RecordDetails = Partial<
 	Pick<

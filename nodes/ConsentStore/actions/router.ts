@@ -1,8 +1,5 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import { toNodeError } from '../../shared/node-errors';
-import type { ConsentStoreCredential } from '../../shared/store-cache';
-import { createContext, type ConsentContext, type OperationResult } from './context';
+import { createRouter, operationParameters } from '../../shared/router';
+import { createContext } from './context';
 import * as importList from './import.operation';
 import * as lookUp from './lookUp.operation';
 import * as processMessage from './processMessage.operation';
@@ -11,29 +8,19 @@ import * as statistics from './statistics.operation';
 import * as subscribe from './subscribe.operation';
 import * as unsubscribe from './unsubscribe.operation';
 
-type Execute = (this: IExecuteFunctions, context: ConsentContext) => Promise<OperationResult>;
-
+/** A new operation is one file and one line here (and one option in the node's Operation list). */
 export const operations = {
-	import: importList,
-	lookUp,
 	processMessage,
-	processingRecord,
-	statistics,
 	subscribe,
 	unsubscribe,
-} satisfies Record<string, { execute: Execute }>;
+	import: importList,
+	lookUp,
+	statistics,
+	processingRecord,
+};
 
 export type ConsentOperation = keyof typeof operations;
 
-export async function router(this: IExecuteFunctions): Promise<OperationResult> {
-	const operation = this.getNodeParameter('operation', 0) as ConsentOperation;
-	const handler = operations[operation];
-	if (!handler) throw toNodeError(this.getNode(), new Error(`Unknown operation "${operation}"`));
-	const credential = await this.getCredentials<ConsentStoreCredential>('consentStoreDb');
-	try {
-		return await handler.execute.call(this, createContext(this, credential));
-	} catch (error) {
-		// Opening the store or reading settings failed before any item was handled.
-		throw toNodeError(this.getNode(), error);
-	}
-}
+export const operationProperties = operationParameters(operations);
+
+export const router = createRouter(operations, createContext);

@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapEachItem } from '../../shared/each-item';
 import type { ConsentContext, OperationResult } from './context';
 
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['statistics'] } }, [
 	{
 		displayName: 'Days',
 		name: 'days',
@@ -11,9 +11,8 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 366 },
 		default: 30,
 		description: 'How many days of joins and leaves to list, up to today (UTC)',
-		displayOptions: { show: { operation: ['statistics'] } },
 	},
-];
+]);
 
 /** Counts only: subscribers by source and language, joins and leaves per day. */
 export async function execute(

@@ -1,13 +1,11 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import type { Language } from '../../core/store';
 import { mapEachItem } from '../../shared/each-item';
 import type { ConsentContext, OperationResult } from './context';
 import { readPhone } from './parameters';
 
-const show = { show: { operation: ['subscribe'] } };
-
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['subscribe'] } }, [
 	{
 		displayName: 'Phone Number',
 		name: 'phone',
@@ -17,7 +15,6 @@ export const description: INodeProperties[] = [
 		placeholder: '+49 151 23456789',
 		description:
 			'Number from the paper sign-up; without country code the default region applies. It is stored encrypted and never shown in the output.',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Consent Note',
@@ -26,9 +23,8 @@ export const description: INodeProperties[] = [
 		default: 'paper form',
 		description:
 			'How the person consented (kept as proof, e.g. "paper form 2026-11-03, town hall"). Do not enter names or numbers.',
-		displayOptions: show,
 	},
-];
+]);
 
 /** Staff enter a paper sign-up by hand. */
 export async function execute(

@@ -1,12 +1,10 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import { mapEachItem } from '../../shared/each-item';
 import type { ConsentContext, OperationResult } from './context';
 import { readPhone, readPseudonym } from './parameters';
 
-const show = { show: { operation: ['unsubscribe'] } };
-
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['unsubscribe'] } }, [
 	{
 		displayName: 'Identify By',
 		name: 'identifyBy',
@@ -16,7 +14,6 @@ export const description: INodeProperties[] = [
 			{ name: 'Phone Number', value: 'phone' },
 		],
 		default: 'pseudonym',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Pseudonym',
@@ -25,7 +22,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'Gast_0001',
-		displayOptions: { show: { operation: ['unsubscribe'], identifyBy: ['pseudonym'] } },
+		displayOptions: { show: { identifyBy: ['pseudonym'] } },
 	},
 	{
 		displayName: 'Phone Number',
@@ -34,9 +31,9 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+49 151 23456789',
-		displayOptions: { show: { operation: ['unsubscribe'], identifyBy: ['phone'] } },
+		displayOptions: { show: { identifyBy: ['phone'] } },
 	},
-];
+]);
 
 /** Removes a person at their request made outside WhatsApp (letter, phone call, counter). */
 export async function execute(

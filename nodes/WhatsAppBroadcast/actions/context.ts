@@ -1,54 +1,29 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { CloudApiClient } from '../../core/cloud-api';
-import type { PrivacyKeys } from '../../core/privacy/keys';
-import type { Store } from '../../core/store';
-import { storeFor, type ConsentStoreCredential } from '../../shared/store-cache';
+import { readApiCredential, type ApiSettings } from '../../shared/api-credential';
+import type { ExecutionContext } from '../../shared/router';
+import { createStoreContext, type StoreContext } from '../../shared/store-context';
 
-/** What operations work with: the router builds it once per execution (STYLE.md §3). */
-export interface BroadcastContext {
-	store: Store;
-	keys: PrivacyKeys;
+export type { ApiSettings };
+
+/** What operations work with (STYLE.md §3): the store and the Cloud API client, each opened on first use. */
+export interface BroadcastContext extends StoreContext {
 	/** The Cloud API client, built on first use: Report and Record Status never need it. */
 	api(): Promise<CloudApiClient>;
 	/** The WhatsApp Broadcast API credential's values, defaults applied. */
 	apiSettings(): Promise<ApiSettings>;
 }
 
-export interface ApiSettings {
-	baseUrl: string;
-	version: string;
-	phoneNumberId: string;
-	accessToken: string;
-	wabaId: string;
-}
-
-interface ApiCredential {
-	accessToken?: string;
-	phoneNumberId?: string;
-	wabaId?: string;
-	graphApiVersion?: string;
-	baseUrl?: string;
-}
-
-export async function openContext(
+export async function createContext(
 	fn: IExecuteFunctions,
-): Promise<{ context: BroadcastContext; close(): void }> {
-	const credential = (await fn.getCredentials('consentStoreDb')) as ConsentStoreCredential;
-	const { store, keys } = await storeFor(credential);
+): Promise<ExecutionContext<BroadcastContext>> {
+	const store = await createStoreContext(fn);
 	let client: CloudApiClient | undefined;
 	let settings: Promise<ApiSettings> | undefined;
-	const apiSettings = () =>
-		(settings ??= fn.getCredentials<ApiCredential>('whatsAppBroadcastApi').then((api) => ({
-			baseUrl: (api.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, ''),
-			version: api.graphApiVersion || 'v24.0',
-			phoneNumberId: api.phoneNumberId ?? '',
-			accessToken: api.accessToken ?? '',
-			wabaId: String(api.wabaId ?? '').trim(),
-		})));
+	const apiSettings = () => (settings ??= readApiCredential(fn));
 	const context: BroadcastContext = {
-		store,
-		keys,
+		...store,
 		apiSettings,
 		api: async () => {
 			if (!client) {

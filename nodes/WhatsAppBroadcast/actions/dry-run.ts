@@ -26,7 +26,7 @@ export async function dryRun(
 	context: BroadcastContext,
 	request: BroadcastRequest,
 ): Promise<IDataObject> {
-	const preview = await previewBroadcast(context.store, request);
+	const preview = await previewBroadcast((await context.open()).store, request);
 	const rendered = await renderFirstMessage(fn, context, preview.firstMessage);
 	const { key, ...rest } = preview;
 	// The text first: it is what staff check in a dry run.

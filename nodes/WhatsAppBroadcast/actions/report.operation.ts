@@ -1,19 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../core/errors';
 import type { BroadcastReport } from '../../core/store';
 import type { NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
 
-const show = { show: { operation: ['report'] } };
-
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['report'] } }, [
 	{
 		displayName: 'Broadcast Key',
 		name: 'reportKey',
 		type: 'string',
 		default: '',
-		displayOptions: show,
 		description: 'The key of one broadcast; empty lists the most recent broadcasts',
 	},
 	{
@@ -22,10 +19,10 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		default: 50,
 		typeOptions: { minValue: 1 },
-		displayOptions: { show: { operation: ['report'], reportKey: [''] } },
+		displayOptions: { show: { reportKey: [''] } },
 		description: 'Max number of results to return',
 	},
-];
+]);
 
 function toJson(report: BroadcastReport): IDataObject {
 	return { ...report, createdAt: report.createdAt.toISOString() } as unknown as IDataObject;
@@ -36,13 +33,14 @@ export async function execute(
 	this: IExecuteFunctions,
 	context: BroadcastContext,
 ): Promise<NodeOutputs> {
+	const { store } = await context.open();
 	const key = String(this.getNodeParameter('reportKey', 0, '') ?? '').trim();
 	if (key) {
-		const report = await context.store.broadcastReport(key);
+		const report = await store.broadcastReport(key);
 		if (!report) throw new InputError(`No broadcast has the key "${key}"`);
 		return [[{ json: toJson(report) }]];
 	}
 	const limit = this.getNodeParameter('limit', 0, 50) as number;
-	const reports = await context.store.listBroadcasts({ limit });
+	const reports = await store.listBroadcasts({ limit });
 	return [reports.map((report) => ({ json: toJson(report) }))];
 }

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	broadcastKeyFor,
@@ -13,16 +13,14 @@ import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
 import { dryRun } from './dry-run';
 
-const show = { show: { operation: ['sendAnnouncement'] } };
-const template = { show: { operation: ['sendAnnouncement'], messageType: ['template'] } };
+const template = { show: { messageType: ['template'] } };
 
-export const description: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { operation: ['sendAnnouncement'] } }, [
 	{
 		displayName: 'Broadcast Key',
 		name: 'broadcastKey',
 		type: 'string',
 		default: '',
-		displayOptions: show,
 		description:
 			"Identifies the announcement, so running it again sends only to those not yet sent. Empty: the item's guid, else its link, else a hash of the content.",
 	},
@@ -31,7 +29,6 @@ export const description: INodeProperties[] = [
 		name: 'title',
 		type: 'string',
 		default: '={{ $json.title }}',
-		displayOptions: show,
 		description: 'A label for reports (not sent)',
 	},
 	{
@@ -51,7 +48,6 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'template',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Template Name',
@@ -145,7 +141,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'STOP',
 		displayOptions: {
-			show: { operation: ['sendAnnouncement'], messageType: ['template'], stopButton: [true] },
+			show: { messageType: ['template'], stopButton: [true] },
 		},
 	},
 	{
@@ -155,7 +151,7 @@ export const description: INodeProperties[] = [
 		default: 0,
 		typeOptions: { minValue: 0, maxValue: 9 },
 		displayOptions: {
-			show: { operation: ['sendAnnouncement'], messageType: ['template'], stopButton: [true] },
+			show: { messageType: ['template'], stopButton: [true] },
 		},
 	},
 	{
@@ -164,7 +160,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 4 },
 		default: '',
-		displayOptions: { show: { operation: ['sendAnnouncement'], messageType: ['text'] } },
+		displayOptions: { show: { messageType: ['text'] } },
 	},
 	{
 		displayName: 'Options',
@@ -172,7 +168,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: show,
 		options: [
 			{
 				displayName: 'Delivery After a Crash',
@@ -228,7 +223,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-];
+]);
 
 interface Options {
 	policy?: DeliveryPolicy;
@@ -271,6 +266,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	context: BroadcastContext,
 ): Promise<NodeOutputs> {
+	const { store } = await context.open();
 	const items = this.getInputData();
 	return mapEachItem(this, async (i) => {
 		const options = this.getNodeParameter('options', i, {}) as Options;
@@ -287,7 +283,7 @@ export async function execute(
 				: undefined;
 		if (options.dryRun) return await dryRun(this, context, { key, title, message });
 		const summary = await sendBroadcast(
-			context.store,
+			store,
 			await context.api(),
 			{ key, title, message },
 			{

@@ -5,6 +5,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { readApiCredential } from '../../shared/api-credential';
+
 /**
  * Optional, off by default: on activation, register the production URL as the Meta app's
  * WhatsApp webhook (`POST /{app-id}/subscriptions`). That setting is app-wide, so it is never
@@ -32,27 +34,19 @@ export const subscriptionProperties: INodeProperties[] = [
 	},
 ];
 
-interface ApiCredential {
-	appSecret?: string;
-	verifyToken?: string;
-	graphApiVersion?: string;
-	baseUrl?: string;
-}
-
 async function subscriptionRequest(
 	context: IHookFunctions,
 	method: 'GET' | 'POST',
 	form?: Record<string, string>,
 ): Promise<{ data?: Array<{ object?: string; callback_url?: string; active?: boolean }> }> {
-	const api = await context.getCredentials<ApiCredential>('whatsAppBroadcastApi');
+	const api = await readApiCredential(context);
 	const appId = String(context.getNodeParameter('appId', '')).trim();
-	const base = (api.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
 	try {
 		return (await context.helpers.httpRequest({
 			method,
-			url: `${base}/${api.graphApiVersion || 'v24.0'}/${encodeURIComponent(appId)}/subscriptions`,
+			url: `${api.baseUrl}/${api.version}/${encodeURIComponent(appId)}/subscriptions`,
 			// An app access token is `app-id|app-secret`; the System User token cannot manage apps.
-			qs: { access_token: `${appId}|${api.appSecret ?? ''}` },
+			qs: { access_token: `${appId}|${api.appSecret}` },
 			body: form ? new URLSearchParams(form).toString() : undefined,
 			headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : undefined,
 			json: true,
@@ -80,11 +74,11 @@ export const appSubscriptionMethods = {
 	},
 	async create(this: IHookFunctions): Promise<boolean> {
 		if (!registering(this)) return true;
-		const api = await this.getCredentials<ApiCredential>('whatsAppBroadcastApi');
+		const api = await readApiCredential(this);
 		await subscriptionRequest(this, 'POST', {
 			object: 'whatsapp_business_account',
 			callback_url: this.getNodeWebhookUrl('default') ?? '',
-			verify_token: api.verifyToken ?? '',
+			verify_token: api.verifyToken,
 			fields: 'messages,user_preferences',
 		});
 		return true;

@@ -1,27 +1,18 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CivicBroadcastError } from '../../core/errors';
 import {
 	checkSignature,
-	dropDuplicates,
-	parseEvents,
-	selectEvents,
-	toItems,
-	type WebhookEvent,
+	receiveDelivery as sealDelivery,
+	type DedupeStorage,
 } from '../../core/webhook';
+import { readApiCredential } from '../../shared/api-credential';
 import { storeFor, type ConsentStoreCredential } from '../../shared/store-cache';
-import { derivePrivacyKeys } from '../../core/privacy/keys';
-import { staticDataClaimer, storeClaimer } from './dedupe-storage';
+import { STORE_CREDENTIAL } from '../../shared/store-context';
 import { NO_EXECUTION, respond } from './respond';
-import { readTriggerOptions } from './trigger-options';
+import { readTriggerOptions, type TriggerOptions } from './trigger-options';
 
 /** Meta allows 3 MB; anything far beyond is not from Meta and is refused before parsing. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
-
-interface ApiCredential {
-	appSecret?: string;
-	phoneNumberId?: string;
-}
 
 /** The raw request bytes: n8n reads them before parsing the body (`req.rawBody`). */
 async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer | undefined> {
@@ -33,12 +24,36 @@ async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer | undefined
 	return Buffer.isBuffer(req.rawBody) ? req.rawBody : undefined;
 }
 
-/** POST: a signed delivery of messages, statuses and preference updates. */
+/**
+ * Where processed events are remembered: the consent store (shared by all workers), or the
+ * workflow's static data, which n8n saves after each production webhook call.
+ */
+function dedupeStorage(
+	context: IWebhookFunctions,
+	consent: () => Promise<ConsentStoreCredential>,
+	options: TriggerOptions,
+): DedupeStorage {
+	if (options.dedupeStorage === 'staticData')
+		return {
+			kind: 'record',
+			record: () => {
+				const staticData = context.getWorkflowStaticData('node');
+				return (staticData.processedEvents ??= {}) as Record<string, number>;
+			},
+			maxEntries: options.staticDataMaxEntries,
+		};
+	return { kind: 'store', open: async () => (await storeFor(await consent())).store };
+}
+
+/**
+ * POST: a signed delivery of messages, statuses and preference updates. The signature is checked
+ * here; parsing, filtering, dedupe and sealing happen in the core, which hands back sealed items.
+ */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const log = (level: 'info' | 'warn' | 'error', message: string, counts: IDataObject = {}) =>
 		this.logger[level](`WhatsApp webhook: ${message}`, { node: this.getNode().name, ...counts });
 
-	const api = await this.getCredentials<ApiCredential>('whatsAppBroadcastApi');
+	const api = await readApiCredential(this);
 	if (!api.appSecret) {
 		// 500, not 401: Meta keeps retrying for 7 days, so nothing is lost once the secret is set.
 		log('error', 'the App Secret is not set in the WhatsApp Broadcast API credential');
@@ -67,66 +82,41 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return NO_EXECUTION;
 	}
 
-	const parsed = parseEvents(body);
 	const options = readTriggerOptions(this);
-	let events: WebhookEvent[] = parsed.events;
-	let otherNumber = 0;
-	if (options.onlyOwnNumber && api.phoneNumberId) {
-		// An event without metadata is kept: better a stray item than a lost opt-out.
-		events = events.filter(
-			(event) => event.phoneNumberId === '' || event.phoneNumberId === api.phoneNumberId,
-		);
-		otherNumber = parsed.events.length - events.length;
-	}
-	const selection = selectEvents(events, {
+	// Read only when an event passed the filters, like the store it names.
+	let credential: Promise<ConsentStoreCredential> | undefined;
+	const consent = () =>
+		(credential ??= this.getCredentials<ConsentStoreCredential>(STORE_CREDENTIAL));
+	const outcome = await sealDelivery(body, {
+		dataProtectionKey: async () => (await consent()).dataProtectionKey,
+		ownPhoneNumberId: options.onlyOwnNumber ? api.phoneNumberId : undefined,
 		messageTypes: options.messageTypes,
 		statuses: options.statuses,
 		maxAgeMinutes: options.maxAgeMinutes,
-		now: Date.now(),
+		keepProfileName: options.keepProfileName,
+		dedupe: dedupeStorage(this, consent, options),
+		now: new Date(),
 	});
-	const counts: IDataObject = {
-		events: parsed.events.length,
-		...parsed.skipped,
-		otherNumber,
-		droppedByType: selection.droppedByType,
-		droppedAsOld: selection.droppedAsOld,
-	};
-	if (selection.kept.length === 0) {
-		log('info', 'delivery accepted, nothing to emit', counts);
-		respond(this, 200, 'OK');
-		return NO_EXECUTION;
-	}
-
-	try {
-		const consent = await this.getCredentials<ConsentStoreCredential>('consentStoreDb');
-		const keys = derivePrivacyKeys(consent.dataProtectionKey);
-		const claimer =
-			options.dedupeStorage === 'staticData'
-				? staticDataClaimer(this, keys, options)
-				: storeClaimer((await storeFor(consent)).store);
-		const { fresh, duplicates } = await dropDuplicates(selection.kept, claimer, new Date());
-		const items = toItems(fresh, keys, { keepProfileName: options.keepProfileName });
-		log('info', 'delivery accepted', {
-			...counts,
-			duplicates,
-			messages: items.messages.length,
-			statuses: items.statuses.length,
-		});
-		respond(this, 200, 'OK');
-		if (fresh.length === 0) return NO_EXECUTION;
-		return {
-			noWebhookResponse: true,
-			workflowData: [
-				items.messages.map((json) => ({ json: json as unknown as IDataObject })),
-				items.statuses.map((json) => ({ json: json as unknown as IDataObject })),
-			],
-		};
-	} catch (error) {
-		// A store that is down or a missing key: answer 500 so Meta redelivers later. Only our own
-		// (vetted) messages are logged; anything else is named by type only.
-		const reason = error instanceof CivicBroadcastError ? error.message : (error as Error)?.name;
-		log('error', `delivery not processed, Meta will retry: ${reason}`, counts);
+	if (outcome.kind === 'failed') {
+		// A store that is down or a missing key: answer 500 so Meta redelivers later.
+		log('error', `delivery not processed, Meta will retry: ${outcome.reason}`, outcome.counts);
 		respond(this, 500, 'Temporarily unable to process');
 		return NO_EXECUTION;
 	}
+	if (outcome.kind === 'nothing-selected') {
+		log('info', 'delivery accepted, nothing to emit', outcome.counts);
+		respond(this, 200, 'OK');
+		return NO_EXECUTION;
+	}
+	const { messages, statuses } = outcome.items;
+	log('info', 'delivery accepted', outcome.counts);
+	respond(this, 200, 'OK');
+	if (messages.length + statuses.length === 0) return NO_EXECUTION;
+	return {
+		noWebhookResponse: true,
+		workflowData: [
+			messages.map((json) => ({ json: json as unknown as IDataObject })),
+			statuses.map((json) => ({ json: json as unknown as IDataObject })),
+		],
+	};
 }

@@ -1,12 +1,13 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { verifyHandshake } from '../../core/webhook';
+import { readApiCredential } from '../../shared/api-credential';
 import { NO_EXECUTION, respond } from './respond';
 
 /** GET: Meta's verification request when the callback URL is saved in the Meta app. */
 export async function answerHandshake(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const credentials = await this.getCredentials<{ verifyToken?: string }>('whatsAppBroadcastApi');
-	const result = verifyHandshake(this.getQueryData(), credentials.verifyToken);
+	const { verifyToken } = await readApiCredential(this);
+	const result = verifyHandshake(this.getQueryData(), verifyToken);
 	if (result.ok) {
 		this.logger.info('WhatsApp webhook verified by Meta', { node: this.getNode().name });
 		respond(this, 200, result.challenge);

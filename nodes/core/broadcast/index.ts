@@ -13,3 +13,5 @@ export { systemClock, type Clock } from './clock';
 export { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE, type SendOptions } from './options';
 export { backoffDelay, type BackoffOptions } from './backoff';
 export { BroadcastBusyError } from './lease';
+export { sendReply, type ReplyOptions, type ReplyRequest, type ReplyResult } from './reply';
+export { recordDeliveryStatus, type StatusInput, type StatusRecorded } from './record-status';

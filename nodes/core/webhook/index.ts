@@ -13,4 +13,11 @@ export {
 	type SeenRecord,
 } from './dedupe';
 export { toItems, type ItemOptions, type Items } from './to-items';
+export {
+	receiveDelivery,
+	type DedupeStorage,
+	type DeliveryCounts,
+	type DeliveryOutcome,
+	type DeliverySettings,
+} from './receive';
 export { isSealedMessageId, openMessageId, sealMessageId } from './sealed-message-id';

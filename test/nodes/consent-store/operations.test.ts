@@ -67,7 +67,7 @@ describe('Consent Store operations inside WorkflowExecute', () => {
 			},
 		]);
 		expect((await run({ operation: 'lookUp', pseudonym: 'Gast_0404' })).json(NODE)).toEqual([
-			{ found: false, pseudonym: 'Gast_0404' },
+			{ found: false },
 		]);
 	});
 

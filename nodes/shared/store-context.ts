@@ -1,0 +1,30 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { storeFor, type ConsentStoreCredential, type OpenedStore } from './store-cache';
+
+/** The credential type of the consent store; both action nodes and the trigger use it. */
+export const STORE_CREDENTIAL = 'consentStoreDb';
+
+/** What every operation of both action nodes receives (STYLE.md §3). */
+export interface StoreContext {
+	/** The Consent Store Database credential of this node. */
+	credential: ConsentStoreCredential;
+	/** Opens (or reuses) the credential's store, at most once per execution. */
+	open(): Promise<OpenedStore>;
+}
+
+/**
+ * Reads the credential now and opens the store on first use: Processing Record never needs it.
+ * `pseudonymPrefix` is asked for when the store is opened (the Consent Store's parameter).
+ */
+export async function createStoreContext(
+	fn: IExecuteFunctions,
+	pseudonymPrefix?: () => string,
+): Promise<StoreContext> {
+	const credential = await fn.getCredentials<ConsentStoreCredential>(STORE_CREDENTIAL);
+	let opened: Promise<OpenedStore> | undefined;
+	return {
+		credential,
+		open: () => (opened ??= storeFor(credential, { pseudonymPrefix: pseudonymPrefix?.() })),
+	};
+}
