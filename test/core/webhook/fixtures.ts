@@ -163,3 +163,14 @@ export function preferenceChange(
 export function envelope(...changesPerEntry: ServerChange[][]) {
 	return buildEnvelope(WABA_ID, changesPerEntry);
 }
+
+/**
+ * One delivery with everything the trigger can receive: every message type and every status in
+ * one change, then a marketing opt-out (`stop` from the citizen unless another is given).
+ */
+export function everyEvent(preference: ServerChange = preferenceChange('stop')) {
+	return envelope([
+		messagesChange({ messages: everyMessageType(), statuses: everyStatus() }),
+		preference,
+	]);
+}

@@ -10,25 +10,12 @@ import {
 	type EventKeyClaimer,
 	type SeenRecord,
 } from '../../../nodes/core/webhook';
-import { tempSqlite } from '../../support/temp-store';
 import { findPhoneLeaks } from '../../support/privacy';
+import { tempSqlite } from '../../support/temp-store';
 import { testKeys as keys } from '../../support/test-key';
-import {
-	CITIZEN,
-	envelope,
-	everyMessageType,
-	everyStatus,
-	messagesChange,
-	NOW_SECONDS,
-	preferenceChange,
-} from './fixtures';
+import { CITIZEN, everyEvent, everyMessageType, everyStatus, NOW_SECONDS } from './fixtures';
 
-const events = parseEvents(
-	envelope([
-		messagesChange({ messages: everyMessageType(), statuses: everyStatus() }),
-		preferenceChange('stop'),
-	]),
-).events;
+const events = parseEvents(everyEvent()).events;
 const now = (NOW_SECONDS + 60) * 1000;
 
 describe('selectEvents', () => {

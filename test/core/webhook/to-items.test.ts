@@ -10,10 +10,9 @@ import { findPhoneLeaks } from '../../support/privacy';
 import { testKeys as keys } from '../../support/test-key';
 import {
 	CITIZEN,
-	envelope,
+	everyEvent,
 	everyMessageType,
 	everyStatus,
-	messagesChange,
 	NOW_SECONDS,
 	OTHER_CITIZEN,
 	preferenceChange,
@@ -21,10 +20,7 @@ import {
 	wamidFor,
 } from './fixtures';
 
-const body = envelope(
-	[messagesChange({ messages: everyMessageType() }), messagesChange({ statuses: everyStatus() })],
-	[preferenceChange('stop', { wa_id: CITIZEN, user_id: USER_ID })],
-);
+const body = everyEvent(preferenceChange('stop', { wa_id: CITIZEN, user_id: USER_ID }));
 const events = parseEvents(body).events;
 
 describe('toItems', () => {
