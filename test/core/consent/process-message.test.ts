@@ -8,8 +8,7 @@ import {
 } from '../../../nodes/core/consent';
 import { DecryptionError, InputError } from '../../../nodes/core/errors';
 import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
-import { sealSender } from '../../../nodes/core/privacy/sealed-sender';
-import { sealMessageId } from '../../../nodes/core/webhook/sealed-message-id';
+import { sealMessageId, sealSender } from '../../../nodes/core/privacy/sealer';
 import { makeWamid } from '../../../simulator/wamid';
 import { findPhoneLeaks } from '../../support/privacy';
 import { storePerTest } from '../../support/temp-store';
@@ -38,14 +37,14 @@ function message(phone: string, fields: Partial<InboundMessage>): InboundMessage
 	};
 }
 
+/** Process Message on the test's store, with the test keys. */
+function handle(message: InboundMessage, processOptions: ProcessOptions = options) {
+	return processMessage(each.store, keys, message, processOptions);
+}
+
 describe('processMessage', () => {
 	it('subscribes on "Start!", storing proof of consent with the unsealed message ID', async () => {
-		const result = await processMessage(
-			each.store,
-			keys,
-			message(PHONE, { text: 'Start!' }),
-			options,
-		);
+		const result = await handle(message(PHONE, { text: 'Start!' }));
 		expect(result).toMatchObject({
 			route: 'subscribed',
 			action: 'subscribed',
@@ -66,13 +65,8 @@ describe('processMessage', () => {
 	});
 
 	it('answers a second join with "already subscribed" in the stored language', async () => {
-		await processMessage(each.store, keys, message(PHONE, { text: 'prijava' }), options);
-		const again = await processMessage(
-			each.store,
-			keys,
-			message(PHONE, { text: 'START' }),
-			options,
-		);
+		await handle(message(PHONE, { text: 'prijava' }));
+		const again = await handle(message(PHONE, { text: 'START' }));
 		expect(again).toMatchObject({
 			action: 'already_subscribed',
 			language: 'sl',
@@ -85,9 +79,9 @@ describe('processMessage', () => {
 
 	it('deletes on " STOPP 👋" and replies through the sealed sender, without a pseudonym', async () => {
 		const join = message(PHONE, { text: 'join' });
-		await processMessage(each.store, keys, join, options);
+		await handle(join);
 		const leave = message(PHONE, { text: ' STOPP 👋' });
-		const result = await processMessage(each.store, keys, leave, options);
+		const result = await handle(leave);
 		expect(result).toMatchObject({
 			route: 'unsubscribed',
 			action: 'unsubscribed',
@@ -97,61 +91,41 @@ describe('processMessage', () => {
 		expect(result.pseudonym).toBeUndefined();
 		expect(result.replyText).toBe(DEFAULT_REPLY_TEXTS.de.unsubscribed);
 		expect(await each.store.countSubscribers()).toBe(0);
-		const twice = await processMessage(each.store, keys, leave, options);
+		const twice = await handle(leave);
 		expect(twice.action).toBe('not_subscribed');
 	});
 
 	it('"Stop" of an English subscriber is answered in English (shared keyword, stored language)', async () => {
-		await processMessage(each.store, keys, message(PHONE, { text: 'subscribe' }), options);
-		const result = await processMessage(
-			each.store,
-			keys,
-			message(PHONE, { text: 'stop' }),
-			options,
-		);
+		await handle(message(PHONE, { text: 'subscribe' }));
+		const result = await handle(message(PHONE, { text: 'stop' }));
 		expect(result.language).toBe('en');
 		expect(result.replyText).toBe(DEFAULT_REPLY_TEXTS.en.unsubscribed);
 	});
 
 	it('answers Info with what is stored (Art. 15), and records the request', async () => {
-		await processMessage(each.store, keys, message(PHONE, { text: 'anmelden' }), options);
-		const result = await processMessage(
-			each.store,
-			keys,
-			message(PHONE, { text: 'Daten?' }),
-			options,
-		);
+		await handle(message(PHONE, { text: 'anmelden' }));
+		const result = await handle(message(PHONE, { text: 'Daten?' }));
 		expect(result).toMatchObject({ route: 'info', action: 'info', pseudonym: 'Gast_0001' });
 		expect(result.replyText).toBe(
 			'Gespeichert ist: Name Gast_0001, Ihre Nummer (verschlüsselt), Anmeldung am 20. November 2026 mit „anmelden“, Informationstext Version v3. Mit STOP wird alles gelöscht.',
 		);
-		const unknown = await processMessage(
-			each.store,
-			keys,
-			message(OTHER, { text: 'podatki' }),
-			options,
-		);
+		const unknown = await handle(message(OTHER, { text: 'podatki' }));
 		expect(unknown).toMatchObject({ route: 'info', action: 'info', language: 'sl' });
 		expect(unknown.pseudonym).toBeUndefined();
 		expect(unknown.replyText).toBe(DEFAULT_REPLY_TEXTS.sl.infoNotSubscribed);
 	});
 
 	it('answers Help on the Info route with the help text', async () => {
-		const result = await processMessage(
-			each.store,
-			keys,
-			message(PHONE, { text: 'Help!' }),
-			options,
-		);
+		const result = await handle(message(PHONE, { text: 'Help!' }));
 		expect(result).toMatchObject({ route: 'info', action: 'help', language: 'en' });
 		expect(result.replyText).toContain('This is the WhatsApp service of Stadtinfo.');
 		expect(await each.store.countSubscribers()).toBe(0);
 	});
 
 	it('sends anything else to staff with its text, the sealed sender and the pseudonym if known', async () => {
-		await processMessage(each.store, keys, message(PHONE, { text: 'start' }), options);
+		await handle(message(PHONE, { text: 'start' }));
 		const question = message(PHONE, { text: 'Start of the fair?' });
-		const result = await processMessage(each.store, keys, question, options);
+		const result = await handle(question);
 		expect(result).toEqual({
 			route: 'other',
 			action: 'other',
@@ -162,30 +136,25 @@ describe('processMessage', () => {
 			text: 'Start of the fair?',
 			messageType: 'text',
 		});
-		const image = await processMessage(
-			each.store,
-			keys,
-			message(OTHER, { type: 'image' }),
-			options,
-		);
+		const image = await handle(message(OTHER, { type: 'image' }));
 		expect(image).toMatchObject({ route: 'other', messageType: 'image', text: undefined });
 	});
 
 	it('reads quick-reply button payloads before the button text', async () => {
 		const tap = message(PHONE, { type: 'button', text: 'Abmelden bitte', payload: 'STOP' });
-		await processMessage(each.store, keys, message(PHONE, { text: 'start' }), options);
-		expect((await processMessage(each.store, keys, tap, options)).action).toBe('unsubscribed');
+		await handle(message(PHONE, { text: 'start' }));
+		expect((await handle(tap)).action).toBe('unsubscribed');
 		const join = message(PHONE, { type: 'interactive', text: 'Ja, gerne', payload: 'subscribe' });
-		expect((await processMessage(each.store, keys, join, options)).action).toBe('subscribed');
+		expect((await handle(join)).action).toBe('subscribed');
 	});
 
 	it('treats Meta’s marketing opt-out as withdrawal without a reply; opt-in goes to staff', async () => {
-		await processMessage(each.store, keys, message(PHONE, { text: 'start' }), options);
+		await handle(message(PHONE, { text: 'start' }));
 		const stop = message(PHONE, {
 			type: 'preference',
 			preference: { category: 'marketing_messages', value: 'stop' },
 		});
-		const result = await processMessage(each.store, keys, stop, options);
+		const result = await handle(stop);
 		expect(result).toMatchObject({
 			route: 'unsubscribed',
 			action: 'unsubscribed',
@@ -197,7 +166,7 @@ describe('processMessage', () => {
 			type: 'preference',
 			preference: { category: 'marketing_messages', value: 'resume' },
 		});
-		expect(await processMessage(each.store, keys, resume, options)).toMatchObject({
+		expect(await handle(resume)).toMatchObject({
 			route: 'other',
 			action: 'preference_resume',
 			replyText: null,
@@ -213,48 +182,36 @@ describe('processMessage', () => {
 			]),
 		};
 		const start = message(PHONE, { text: 'start', time: undefined, timestamp: '1763892000' });
-		const result = await processMessage(each.store, keys, start, custom);
+		const result = await handle(start, custom);
 		expect(result.replyText).toBe('Hallo Gast_0001 seit 23. November 2025 {unknown}');
 	});
 
 	it('refuses an item without a sealed sender, and a token sealed with another key', async () => {
-		await expect(
-			processMessage(each.store, keys, { type: 'text', text: 'start' } as InboundMessage, options),
-		).rejects.toThrow(
+		await expect(handle({ type: 'text', text: 'start' } as InboundMessage)).rejects.toThrow(
 			new InputError(
 				'The item has no `sender`: connect the Messages output of the WhatsApp Broadcast Trigger',
 			),
 		);
-		await expect(
-			processMessage(each.store, keys, { sender: PHONE, type: 'text', text: 'start' }, options),
-		).rejects.toThrow(/not a sealed sender/);
+		await expect(handle({ sender: PHONE, type: 'text', text: 'start' })).rejects.toThrow(
+			/not a sealed sender/,
+		);
 		const foreign = sealSender(derivePrivacyKeys('some-other-key-0123456789'), { phone: PHONE });
-		await expect(
-			processMessage(each.store, keys, { sender: foreign, type: 'text', text: 'start' }, options),
-		).rejects.toBeInstanceOf(DecryptionError);
+		await expect(handle({ sender: foreign, type: 'text', text: 'start' })).rejects.toBeInstanceOf(
+			DecryptionError,
+		);
 		expect(await each.store.countSubscribers()).toBe(0);
 	});
 
 	it('handles a sender known only by business-scoped user ID (no number)', async () => {
 		const sender = sealSender(keys, { userId: 'DE.1234567890' });
-		const joined = await processMessage(
-			each.store,
-			keys,
-			{ sender, type: 'text', text: 'start' },
-			options,
-		);
+		const joined = await handle({ sender, type: 'text', text: 'start' });
 		expect(joined).toMatchObject({ action: 'subscribed', pseudonym: 'Gast_0001' });
 		expect(await each.store.findByPseudonym('Gast_0001')).toMatchObject({
 			hasPhone: false,
 			hasUserId: true,
 		});
 		const withNumber = sealSender(keys, { userId: 'DE.1234567890', phone: PHONE });
-		const left = await processMessage(
-			each.store,
-			keys,
-			{ sender: withNumber, type: 'text', text: 'stop' },
-			options,
-		);
+		const left = await handle({ sender: withNumber, type: 'text', text: 'stop' });
 		expect(left.action).toBe('unsubscribed');
 		expect(await each.store.countSubscribers()).toBe(0);
 	});
@@ -262,7 +219,7 @@ describe('processMessage', () => {
 	it('never returns the number in any result', async () => {
 		const results = [];
 		for (const text of ['start', 'info', 'hilfe', 'what?', 'stop', 'stop'])
-			results.push(await processMessage(each.store, keys, message(PHONE, { text }), options));
+			results.push(await handle(message(PHONE, { text })));
 		const serialised = JSON.stringify(results.map((r) => ({ ...r, sender: 'sealed' })));
 		expect(findPhoneLeaks(serialised, [PHONE])).toEqual([]);
 	});
