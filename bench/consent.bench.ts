@@ -12,7 +12,7 @@ import {
 	replyTexts,
 	type ProcessOptions,
 } from '../nodes/core/consent';
-import { sealSender } from '../nodes/core/privacy/sealed-sender';
+import { sealSender } from '../nodes/core/privacy/sealer';
 import { tempPostgres, tempSqlite, type TempStore } from '../test/support/temp-store';
 import { testKeys as keys } from '../test/support/test-key';
 

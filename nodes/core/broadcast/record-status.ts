@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
 import type { PrivacyKeys } from '../privacy/keys';
+import { openMessageId } from '../privacy/sealer';
 import type { DeliveryLedger, StatusUpdate } from '../store/types';
-import { openMessageId } from '../webhook/sealed-message-id';
 
 /** A status item as the trigger's Statuses output carries it; every field as staff may map it. */
 export interface StatusInput {

@@ -1,7 +1,7 @@
 import { CloudApiError, type MessageSender } from '../cloud-api';
 import { InputError } from '../errors';
 import type { PrivacyKeys } from '../privacy/keys';
-import { isSealedSender, openSender } from '../privacy/sealed-sender';
+import { isSealedSender, openSender } from '../privacy/sealer';
 import type { ConsentStore, Recipient } from '../store/types';
 import { backoffDelay, pairRateDelay } from './backoff';
 import { prepareMessage } from './message';

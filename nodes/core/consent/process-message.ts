@@ -1,7 +1,6 @@
 import { InputError } from '../errors';
 import type { PrivacyKeys } from '../privacy/keys';
-import { openSender } from '../privacy/sealed-sender';
-import { openMessageId } from '../webhook/sealed-message-id';
+import { openMessageId, openSender } from '../privacy/sealer';
 import type { ConsentStore, Identity, Language, Subscriber } from '../store/types';
 import type { KeywordMatch, KeywordParser } from './keywords';
 import { fillReply, type ReplyKind, type ReplyTexts } from './reply-texts';

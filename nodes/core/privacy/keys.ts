@@ -50,3 +50,19 @@ export function blindIndex(
 		.update(`${kind}:${value}`)
 		.digest('base64url');
 }
+
+/**
+ * How long an event reference is: 22 base64url characters, 132 bits of the blind index. Events are
+ * remembered for 7 days (Meta's retry horizon); a chance collision among them is negligible.
+ * Stored refs have this length (store migration 4 shortened older, full-length ones).
+ */
+export const EVENT_REF_LENGTH = 22;
+
+/**
+ * The one reference to a webhook event (see `eventKey`): a keyed hash that is stable per
+ * data-protection key and reveals nothing without it. Dedupe keeps it (store and workflow static
+ * data) and a preference update carries it in place of a message ID.
+ */
+export function eventRef(keys: PrivacyKeys, eventKey: string): string {
+	return blindIndex(keys, 'event', eventKey).slice(0, EVENT_REF_LENGTH);
+}

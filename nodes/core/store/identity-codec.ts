@@ -1,5 +1,5 @@
 import { decrypt, encrypt } from '../privacy/cipher';
-import { blindIndex, type PrivacyKeys } from '../privacy/keys';
+import { blindIndex, eventRef, type PrivacyKeys } from '../privacy/keys';
 import type { Identity } from './types';
 
 /** How an identity is kept in the database: a keyed blind index to find it, ciphertext to use it. */
@@ -42,7 +42,7 @@ export class IdentityCodec {
 	}
 
 	eventRef(key: string): string {
-		return blindIndex(this.keys, 'event', key);
+		return eventRef(this.keys, key);
 	}
 
 	/** …or, for the proof of consent, which must be shown on request, ciphertext. */

@@ -74,6 +74,15 @@ const MIGRATIONS: Migration[] = [
 			`ALTER TABLE broadcasts ADD COLUMN lease_until BIGINT`,
 		],
 	},
+	{
+		// One event reference everywhere (privacy/keys.ts `eventRef`, 22 characters): the store kept
+		// the whole 43-character blind index, the workflow's static data its first 22. The short
+		// form is a prefix of the long one, so cutting the stored refs keeps every remembered event
+		// recognised across the upgrade (a redelivery within the 7 days still finds its row).
+		version: 4,
+		sqlite: [`UPDATE event_keys SET key_ref = substr(key_ref, 1, 22) WHERE length(key_ref) > 22`],
+		postgres: [`UPDATE event_keys SET key_ref = substr(key_ref, 1, 22) WHERE length(key_ref) > 22`],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

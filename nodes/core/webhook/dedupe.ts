@@ -1,10 +1,11 @@
-import { blindIndex, type PrivacyKeys } from '../privacy/keys';
 import type { WebhookEvent } from './types';
+
+export { eventRef } from '../privacy/keys';
 
 /**
  * The dedupe key of an event: a message by its wamid, a status by wamid + status (a message goes
  * through several statuses), a preference by who, what and when. Keys hold wamids, which are
- * personal data: they are only ever stored as keyed hashes (see {@link eventRef}).
+ * personal data: they are only ever stored as keyed hashes (`eventRef` in the privacy module).
  */
 export function eventKey(event: WebhookEvent): string {
 	switch (event.kind) {
@@ -15,11 +16,6 @@ export function eventKey(event: WebhookEvent): string {
 		case 'preference':
 			return `p:${event.from ?? ''}:${event.userId ?? ''}:${event.category}:${event.value}:${event.timestamp}`;
 	}
-}
-
-/** A keyed hash of an event key: stable per data-protection key, reveals nothing without it. */
-export function eventRef(keys: PrivacyKeys, key: string): string {
-	return blindIndex(keys, 'event', key).slice(0, 22);
 }
 
 /** Where processed event keys are remembered. */

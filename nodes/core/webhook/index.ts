@@ -20,4 +20,3 @@ export {
 	type DeliveryOutcome,
 	type DeliverySettings,
 } from './receive';
-export { isSealedMessageId, openMessageId, sealMessageId } from './sealed-message-id';

@@ -1,6 +1,6 @@
-import { blindIndex, type PrivacyKeys } from '../privacy/keys';
-import { sealSender } from '../privacy/sealed-sender';
-import { sealMessageId } from './sealed-message-id';
+import { eventRef, type PrivacyKeys } from '../privacy/keys';
+import { sealMessageId, sealSender } from '../privacy/sealer';
+import { eventKey } from './dedupe';
 import type {
 	MessageEvent,
 	MessageItem,
@@ -68,8 +68,8 @@ function preferenceItem(event: PreferenceEvent, keys: PrivacyKeys): MessageItem 
 	return withoutUndefined<MessageItem>({
 		sender: sealSender(keys, { phone: event.from, userId: event.userId }),
 		hasUserId: event.userId !== undefined,
-		// No wamid exists for a preference update; a keyed reference stands in for proof records.
-		messageId: `preference.${blindIndex(keys, 'event', `${event.from}:${event.userId}:${event.value}:${event.timestamp}`).slice(0, 22)}`,
+		// No wamid exists for a preference update: the event's keyed reference stands in for one.
+		messageId: `preference.${eventRef(keys, eventKey(event))}`,
 		time: isoTime(event.timestamp),
 		timestamp: event.timestamp,
 		type: 'preference',

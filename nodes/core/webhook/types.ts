@@ -4,11 +4,11 @@
  *
  * Consumers (Consent Store, WhatsApp Broadcast) read the `*Item` shapes:
  * - `sender` / `recipient` are sealed sender tokens (`sealed1.…`): open them with
- *   `openSender(keys, token)` from `nodes/core/privacy/sealed-sender`.
+ *   `openSender(keys, token)` from `nodes/core/privacy/sealer`.
  * - `messageId` / `contextId` / `reaction.messageId` are sealed message IDs (`sealedid1.…`): a
  *   wamid is base64 of a record that holds the other party's number in clear digits, so it is
  *   personal data and does not travel through n8n in clear. Open with `openMessageId(keys, id)`
- *   from `nodes/core/webhook/sealed-message-id` (it also passes plain wamids through unchanged).
+ *   from `nodes/core/privacy/sealer` (it also passes plain wamids through unchanged).
  */
 
 export type MessageType =

@@ -1,11 +1,11 @@
 import { derivePrivacyKeys } from '../../../nodes/core/privacy/keys';
-import { isSealedSender, openSender } from '../../../nodes/core/privacy/sealed-sender';
 import {
 	isSealedMessageId,
+	isSealedSender,
 	openMessageId,
-	parseEvents,
-	toItems,
-} from '../../../nodes/core/webhook';
+	openSender,
+} from '../../../nodes/core/privacy/sealer';
+import { parseEvents, toItems } from '../../../nodes/core/webhook';
 import { findPhoneLeaks } from '../../support/privacy';
 import { testKeys as keys } from '../../support/test-key';
 import {

@@ -1,5 +1,4 @@
-import { sealSender } from '../../../nodes/core/privacy/sealed-sender';
-import { sealMessageId } from '../../../nodes/core/webhook/sealed-message-id';
+import { sealMessageId, sealSender } from '../../../nodes/core/privacy/sealer';
 import { findPhoneLeaks } from '../../support/privacy';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 import { seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';

@@ -1,6 +1,6 @@
 import { closeAllStores } from '../../../nodes/shared/store-cache';
 import { makeWamid } from '../../../simulator/wamid';
-import { sealMessageId } from '../../../nodes/core/webhook/sealed-message-id';
+import { sealMessageId } from '../../../nodes/core/privacy/sealer';
 import { findPhoneLeaks } from '../../support/privacy';
 import { tempSqlite, type TempSqlite } from '../../support/temp-store';
 import { testKeys as keys } from '../../support/test-key';

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ConsentStore } from '../../../nodes/ConsentStore/ConsentStore.node';
-import { sealSender } from '../../../nodes/core/privacy/sealed-sender';
+import { sealSender } from '../../../nodes/core/privacy/sealer';
 import { runSingleNode, type WorkflowRun } from '../../harness';
 import { testKeys } from '../../support/test-key';
 

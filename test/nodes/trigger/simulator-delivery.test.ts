@@ -1,5 +1,4 @@
-import { openSender } from '../../../nodes/core/privacy/sealed-sender';
-import { openMessageId } from '../../../nodes/core/webhook';
+import { openMessageId, openSender } from '../../../nodes/core/privacy/sealer';
 import { startSimulator, type Simulator } from '../../../simulator';
 import { runSingleNode } from '../../harness';
 import { findPhoneLeaks } from '../../support/privacy';
