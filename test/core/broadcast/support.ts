@@ -108,3 +108,41 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
 		},
 	};
 }
+
+/**
+ * A fresh rig for every test of the surrounding `describe`, closed after it. The object stands
+ * for the current test's rig, so tests use it as they would the rig itself.
+ */
+export function rigPerTest(options: RigOptions = {}): Rig {
+	let current: Rig | undefined;
+	beforeEach(async () => (current = await startRig(options)));
+	afterEach(async () => {
+		await current?.close();
+		current = undefined;
+	});
+	const rig = (): Rig => {
+		if (!current) throw new Error('The rig exists only while a test runs');
+		return current;
+	};
+	return {
+		get store() {
+			return rig().store;
+		},
+		get db() {
+			return rig().db;
+		},
+		get sim() {
+			return rig().sim;
+		},
+		get client() {
+			return rig().client;
+		},
+		get phones() {
+			return rig().phones;
+		},
+		counts: (phones) => rig().counts(phones),
+		send: (key, sendOptions) => rig().send(key, sendOptions),
+		clientWith: (overrides) => rig().clientWith(overrides),
+		close: () => rig().close(),
+	};
+}

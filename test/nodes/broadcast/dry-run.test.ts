@@ -1,11 +1,9 @@
-import { seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
+import { rigPerTest, seedSubscribers } from '../../core/broadcast/support';
 import { FEED_ITEM as feedItem, runNode } from './support';
 
 /** Dry Run inside n8n's engine: the text a citizen would read, from the simulator's templates. */
 describe('WhatsApp Broadcast node: Dry Run shows the rendered message', () => {
-	let rig: Rig;
-	beforeEach(async () => (rig = await startRig()));
-	afterEach(async () => rig?.close());
+	const rig = rigPerTest();
 
 	const dryRun = { operation: 'sendAnnouncement', options: { dryRun: true } };
 

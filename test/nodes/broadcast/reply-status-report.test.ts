@@ -1,7 +1,7 @@
 import { sealMessageId, sealSender } from '../../../nodes/core/privacy/sealer';
 import { findPhoneLeaks } from '../../support/privacy';
 import { WebhookReceiver } from '../../support/webhook-receiver';
-import { seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
+import { rigPerTest, seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
 import { testKeys as keys } from '../../support/test-key';
 import { runNode } from './support';
 
@@ -75,9 +75,7 @@ describe('WhatsApp Broadcast node: Reply', () => {
 });
 
 describe('WhatsApp Broadcast node: Record Status and Report', () => {
-	let rig: Rig;
-	beforeEach(async () => (rig = await startRig()));
-	afterEach(async () => rig?.close());
+	const rig = rigPerTest();
 
 	it('applies trigger status items idempotently and out of order; Report counts them', async () => {
 		const phones = await seedSubscribers(rig.store, 3);

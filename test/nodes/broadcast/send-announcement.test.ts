@@ -1,11 +1,9 @@
 import { findPhoneLeaks } from '../../support/privacy';
-import { countsByPhone, seedSubscribers, startRig, type Rig } from '../../core/broadcast/support';
+import { countsByPhone, rigPerTest, seedSubscribers } from '../../core/broadcast/support';
 import { FEED_ITEM as feedItem, runNode } from './support';
 
 describe('WhatsApp Broadcast node: Send Announcement', () => {
-	let rig: Rig;
-	beforeEach(async () => (rig = await startRig()));
-	afterEach(async () => rig?.close());
+	const rig = rigPerTest();
 
 	it('sends each item as one announcement and outputs one summary item without numbers', async () => {
 		const phones = await seedSubscribers(rig.store, 25);
