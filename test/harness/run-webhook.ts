@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { HookContext, WebhookContext } from 'n8n-core';
 import {
@@ -18,6 +17,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { closeServer, listenOnLoopback, readBody } from '../support/loopback';
 import { sharedAdditionalData } from './additional-data';
 
 /**
@@ -179,7 +179,7 @@ export class WebhookRunner {
 	async close(): Promise<void> {
 		const server = this.server;
 		this.server = undefined;
-		if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+		await closeServer(server);
 	}
 
 	private async listen(): Promise<void> {
@@ -187,9 +187,8 @@ export class WebhookRunner {
 		const server = createServer((req, res) => {
 			void this.handle(req as N8nRequest, res);
 		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+		this.url = `http://127.0.0.1:${await listenOnLoopback(server)}`;
 		this.server = server;
-		this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	}
 
 	private async handle(req: N8nRequest, res: ServerResponse): Promise<void> {
@@ -280,9 +279,7 @@ function prepareLikeN8n(req: N8nRequest): void {
 	req.contentType = contentType?.split(';')[0].trim().toLowerCase();
 	req.readRawBody = async () => {
 		if (req.rawBody) return;
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		req.rawBody = Buffer.concat(chunks);
+		req.rawBody = await readBody(req);
 	};
 }
 

@@ -5,8 +5,10 @@
  */
 import { once } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
+
+import { listenOnLoopback } from './loopback';
 
 export interface ProxyCounts {
 	/** TCP connections the proxy accepted from clients. */
@@ -156,9 +158,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
 		});
 	});
 
-	server.listen(0, '127.0.0.1');
-	await once(server, 'listening');
-	const port = (server.address() as AddressInfo).port;
+	const port = await listenOnLoopback(server);
 	return {
 		url: `http://127.0.0.1:${port}`,
 		port,

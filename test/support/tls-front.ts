@@ -6,11 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+
+import { listenOnLoopback } from './loopback';
 
 export interface TlsFront {
 	/** TCP port of the TLS listener on 127.0.0.1. */
@@ -81,10 +83,9 @@ export async function startTlsFront(
 		}
 		client.pipe(target).pipe(client);
 	});
-	server.listen(0, '127.0.0.1');
-	await once(server, 'listening');
+	const port = await listenOnLoopback(server);
 	return {
-		port: (server.address() as AddressInfo).port,
+		port,
 		connections: () => connections,
 		async stop() {
 			tls.setDefaultCACertificates(previousCa);

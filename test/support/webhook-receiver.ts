@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
+import { closeServer, listenOnLoopback, readBody } from './loopback';
 
 export interface ReceivedWebhook {
 	rawBody: string;
@@ -21,10 +22,7 @@ export class WebhookReceiver {
 
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => {
-				const raw = Buffer.concat(chunks);
+			void readBody(req).then((raw) => {
 				const signature = req.headers['x-hub-signature-256'] as string | undefined;
 				const valid = checkSignature(raw, signature, this.appSecret);
 				this.received.push({
@@ -37,8 +35,7 @@ export class WebhookReceiver {
 				res.writeHead(valid ? 200 : 401).end();
 			});
 		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+		this.url = `http://127.0.0.1:${await listenOnLoopback(this.server)}/hook`;
 		return this;
 	}
 
@@ -50,7 +47,7 @@ export class WebhookReceiver {
 	}
 
 	async stop(): Promise<void> {
-		await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+		await closeServer(this.server);
 	}
 }
 

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppBroadcastTrigger } from '../../../nodes/WhatsAppBroadcastTrigger/WhatsAppBroadcastTrigger.node';
 import { WebhookRunner, type WebhookOutcome } from '../../harness';
+import { closeServer, listenOnLoopback, readBody } from '../../support/loopback';
 import { tempSqlite } from '../../support/temp-store';
 
 export const APP_SECRET = 'sim-app-secret';
@@ -67,9 +67,7 @@ export class TriggerEndpoint {
 
 	async start(): Promise<this> {
 		this.server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
+			void readBody(req).then((body) => {
 				const headers: Record<string, string> = {};
 				for (const [name, value] of Object.entries(req.headers)) {
 					if (
@@ -79,17 +77,14 @@ export class TriggerEndpoint {
 						headers[name] = value;
 					}
 				}
-				void this.runner
-					.call({ method: req.method as 'POST', headers, body: Buffer.concat(chunks) })
-					.then((outcome) => {
-						this.outcomes.push(outcome);
-						res.writeHead(outcome.status, { 'content-type': outcome.contentType ?? 'text/plain' });
-						res.end(outcome.body);
-					});
+				void this.runner.call({ method: req.method as 'POST', headers, body }).then((outcome) => {
+					this.outcomes.push(outcome);
+					res.writeHead(outcome.status, { 'content-type': outcome.contentType ?? 'text/plain' });
+					res.end(outcome.body);
+				});
 			});
 		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhook/whatsapp`;
+		this.url = `http://127.0.0.1:${await listenOnLoopback(this.server)}/webhook/whatsapp`;
 		return this;
 	}
 
@@ -99,6 +94,6 @@ export class TriggerEndpoint {
 	}
 
 	async stop(): Promise<void> {
-		await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+		await closeServer(this.server);
 	}
 }
