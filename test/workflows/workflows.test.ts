@@ -326,58 +326,31 @@ describe('the CMS webhook’s answer when an announcement fails', () => {
 });
 
 describe('staff-facing texts in German, Slovenian and English, chosen by one setting', () => {
-	/** Every staff-facing text, by workflow and node, with what each language must say. */
-	const TEXTS: Array<{
-		file: (typeof WORKFLOW_FILES)[number];
-		node: string;
-		path: string;
-		expected: Record<(typeof LANGUAGES)[number], string>;
-	}> = [
-		{
-			file: 'subscriptions.json',
-			node: 'Ask Staff',
-			path: 'subject',
-			expected: {
-				de: 'WhatsApp-Frage von Gast_0007',
-				sl: 'Vprašanje prek WhatsAppa od Gast_0007',
-				en: 'WhatsApp question from Gast_0007',
-			},
+	/** Every staff-facing text of the question e-mail (Ask Staff), by parameter, in each language. */
+	const ASK_STAFF_TEXTS: Record<string, Record<(typeof LANGUAGES)[number], string>> = {
+		subject: {
+			de: 'WhatsApp-Frage von Gast_0007',
+			sl: 'Vprašanje prek WhatsAppa od Gast_0007',
+			en: 'WhatsApp question from Gast_0007',
 		},
-		{
-			file: 'subscriptions.json',
-			node: 'Ask Staff',
-			path: 'message',
-			expected: {
-				de: 'Gast_0007 schreibt (sl):\n\nKdaj je odvoz?\n\nIhre Antwort',
-				sl: 'Gast_0007 piše (sl):\n\nKdaj je odvoz?\n\nVaš odgovor',
-				en: 'Gast_0007 writes (sl):\n\nKdaj je odvoz?\n\nYour answer',
-			},
+		message: {
+			de: 'Gast_0007 schreibt (sl):\n\nKdaj je odvoz?\n\nIhre Antwort',
+			sl: 'Gast_0007 piše (sl):\n\nKdaj je odvoz?\n\nVaš odgovor',
+			en: 'Gast_0007 writes (sl):\n\nKdaj je odvoz?\n\nYour answer',
 		},
-		{
-			file: 'subscriptions.json',
-			node: 'Ask Staff',
-			path: 'options.messageButtonLabel',
-			expected: { de: 'Antworten', sl: 'Odgovori', en: 'Respond' },
+		'options.messageButtonLabel': { de: 'Antworten', sl: 'Odgovori', en: 'Respond' },
+		'options.responseFormTitle': {
+			de: 'Antwort an Bürger:in',
+			sl: 'Odgovor občanu',
+			en: 'Answer to the citizen',
 		},
-		{
-			file: 'subscriptions.json',
-			node: 'Ask Staff',
-			path: 'options.responseFormTitle',
-			expected: { de: 'Antwort an Bürger:in', sl: 'Odgovor občanu', en: 'Answer to the citizen' },
+		'formFields.values.0.fieldLabel': { de: 'Ihre Antwort', sl: 'Vaš odgovor', en: 'Your answer' },
+		'options.responseFormButtonLabel': {
+			de: 'Per WhatsApp senden',
+			sl: 'Pošlji prek WhatsAppa',
+			en: 'Send on WhatsApp',
 		},
-		{
-			file: 'subscriptions.json',
-			node: 'Ask Staff',
-			path: 'formFields.values.0.fieldLabel',
-			expected: { de: 'Ihre Antwort', sl: 'Vaš odgovor', en: 'Your answer' },
-		},
-		{
-			file: 'subscriptions.json',
-			node: 'Ask Staff',
-			path: 'options.responseFormButtonLabel',
-			expected: { de: 'Per WhatsApp senden', sl: 'Pošlji prek WhatsAppa', en: 'Send on WhatsApp' },
-		},
-	];
+	};
 	const question = { pseudonym: 'Gast_0007', language: 'sl', text: 'Kdaj je odvoz?' };
 
 	it.each(['subscriptions.json', ERROR_WORKFLOW_FILE].map((f) => [f]))(
@@ -397,18 +370,19 @@ describe('staff-facing texts in German, Slovenian and English, chosen by one set
 		},
 	);
 
-	it.each(TEXTS.flatMap((t) => LANGUAGES.map((l) => [`${t.node} ${t.path}`, l, t] as const)))(
-		'%s in %s',
-		(_, language, { file, node, path, expected }) => {
-			const workflow = loadWorkflow(file);
-			expect(String(parameterAt(workflow, node, path))).toContain('$json.staffLanguage');
-			const value = evaluateParameter(workflow, node, path, {
-				...question,
-				staffLanguage: language,
-			});
-			expect(String(value)).toContain(expected[language]);
-		},
-	);
+	it.each(
+		Object.entries(ASK_STAFF_TEXTS).flatMap(([path, expected]) =>
+			LANGUAGES.map((language) => [path, language, expected] as const),
+		),
+	)('Ask Staff %s in %s', (path, language, expected) => {
+		const workflow = loadWorkflow('subscriptions.json');
+		expect(String(parameterAt(workflow, 'Ask Staff', path))).toContain('$json.staffLanguage');
+		const value = evaluateParameter(workflow, 'Ask Staff', path, {
+			...question,
+			staffLanguage: language,
+		});
+		expect(String(value)).toContain(expected[language]);
+	});
 
 	it('the staff answer is read from the form’s one field, whatever the label’s language', () => {
 		const subscriptions = loadWorkflow('subscriptions.json');
