@@ -19,7 +19,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 import { sendBroadcast, type BroadcastSummary } from '../nodes/core/broadcast';
-import { CloudApiClient } from '../nodes/core/cloud-api';
+import { CloudApiClient, WhatsAppChannel } from '../nodes/core/channels/whatsapp';
 import { openStore, type Store, type SubscribeInput } from '../nodes/core/store';
 import { announcementTemplate } from '../test/support/announcement';
 import { tempSqlite } from '../test/support/temp-store';
@@ -237,7 +237,7 @@ async function run(scenario: Scenario): Promise<{
 		const cpuBefore = process.cpuUsage();
 		const summary = await sendBroadcast(
 			store,
-			client,
+			new WhatsAppChannel(client),
 			{ key: scenario.name, message: MESSAGE },
 			{
 				rate: scenario.rate,

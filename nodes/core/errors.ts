@@ -21,5 +21,8 @@ export class StoreError extends CivicBroadcastError {}
 /** Data cannot be decrypted: wrong data-protection key or tampered value. */
 export class DecryptionError extends CivicBroadcastError {}
 
+/** A message was not sent: the channel refused it, or never answered (the message says which). */
+export class SendError extends CivicBroadcastError {}
+
 /** A webhook signature is missing, malformed or wrong. */
 export class SignatureError extends CivicBroadcastError {}

@@ -1,6 +1,6 @@
 import { DecryptionError } from '../../nodes/core/errors';
 import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
-import type { SubscribeInput } from '../../nodes/core/store';
+import { EVERYONE, type SubscribeInput } from '../../nodes/core/store';
 import { LATEST_VERSION } from '../../nodes/core/store/migrations';
 import { makeWamid } from '../../simulator/wamid';
 import { findPhoneLeaks } from '../support/privacy';
@@ -220,12 +220,34 @@ export function describeConsentStore(makeBackend: () => TempStore): void {
 		it('pages pending recipients by id and excludes those with a delivery row', async () => {
 			const ids = await subscribers(5);
 			const { id } = await each.store.openBroadcast({ key: 'k' });
-			const page1 = await each.store.pendingRecipients(id, 0, 2);
+			const page1 = await each.store.pendingRecipients(id, {
+				audience: EVERYONE,
+				after: 0,
+				limit: 2,
+			});
 			expect(page1.map((r) => r.subscriberId)).toEqual(ids.slice(0, 2));
 			expect(page1[0].phone).toBe('4915100000000');
 			await each.store.markSending(id, [ids[2]]);
-			const page2 = await each.store.pendingRecipients(id, ids[1], 10);
+			const page2 = await each.store.pendingRecipients(id, {
+				audience: EVERYONE,
+				after: ids[1],
+				limit: 10,
+			});
 			expect(page2.map((r) => r.subscriberId)).toEqual([ids[3], ids[4]]);
+		});
+
+		it('reads recipients and their count through the audience (everyone: every subscriber)', async () => {
+			const ids = await subscribers(3);
+			await each.store.unsubscribe({ phone: '4915100000001' }, left);
+			const { id } = await each.store.openBroadcast({ key: 'all' });
+			const page = await each.store.pendingRecipients(id, {
+				audience: EVERYONE,
+				after: 0,
+				limit: 10,
+			});
+			expect(page.map((r) => r.subscriberId)).toEqual([ids[0], ids[2]]);
+			expect(await each.store.countSubscribers(EVERYONE)).toBe(2);
+			expect(await each.store.countSubscribers()).toBe(2);
 		});
 
 		it('records outcomes, settles interrupted sends per policy, and reports', async () => {
@@ -237,7 +259,9 @@ export function describeConsentStore(makeBackend: () => TempStore): void {
 				{ subscriberId: ids[1], state: 'failed', errorCode: 131026 },
 			]);
 			expect(await each.store.recoverInterrupted(id, 'at-most-once')).toBe(2);
-			expect(await each.store.pendingRecipients(id, 0, 10)).toEqual([]);
+			expect(
+				await each.store.pendingRecipients(id, { audience: EVERYONE, after: 0, limit: 10 }),
+			).toEqual([]);
 			const report = await each.store.broadcastReport('k');
 			expect(report).toMatchObject({
 				key: 'k',
@@ -252,7 +276,10 @@ export function describeConsentStore(makeBackend: () => TempStore): void {
 			const other = await each.store.openBroadcast({ key: 'k2' });
 			await each.store.markSending(other.id, ids);
 			expect(await each.store.recoverInterrupted(other.id, 'at-least-once')).toBe(4);
-			expect((await each.store.pendingRecipients(other.id, 0, 10)).length).toBe(4);
+			expect(
+				(await each.store.pendingRecipients(other.id, { audience: EVERYONE, after: 0, limit: 10 }))
+					.length,
+			).toBe(4);
 			expect((await each.store.listBroadcasts({ limit: 10 })).map((b) => b.key)).toEqual([
 				'k2',
 				'k',
@@ -362,7 +389,11 @@ export function describeConsentStore(makeBackend: () => TempStore): void {
 				await each.store.subscribe(join(phone, { identity: { phone, userId: `DE.uid.${phone}` } }));
 			await each.store.unsubscribe({ phone: PHONES[3] }, left);
 			const { id } = await each.store.openBroadcast({ key: 'p' });
-			const recipients = await each.store.pendingRecipients(id, 0, 10);
+			const recipients = await each.store.pendingRecipients(id, {
+				audience: EVERYONE,
+				after: 0,
+				limit: 10,
+			});
 			await each.store.recordOutcomes(
 				id,
 				recipients.map((r) => ({

@@ -3,7 +3,7 @@
  * Usage: tsx broadcast-child.ts <json config>
  */
 import { sendBroadcast } from '../../nodes/core/broadcast';
-import { CloudApiClient } from '../../nodes/core/cloud-api';
+import { CloudApiClient, WhatsAppChannel } from '../../nodes/core/channels/whatsapp';
 import { openStore, type DeliveryPolicy } from '../../nodes/core/store';
 import { storeConfigFrom, type ConsentStoreCredential } from '../../nodes/shared/store-cache';
 import { ANNOUNCEMENT, GENEROUS_TIMEOUT_MS } from '../core/broadcast/support';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 	});
 	const summary = await sendBroadcast(
 		store,
-		client,
+		new WhatsAppChannel(client),
 		{ key: config.key, message: ANNOUNCEMENT },
 		{
 			rate: 0,

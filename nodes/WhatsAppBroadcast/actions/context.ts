@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { CloudApiClient } from '../../core/cloud-api';
+import { CloudApiClient } from '../../core/channels/whatsapp';
 import { readApiCredential, type ApiSettings } from '../../shared/api-credential';
 import type { ExecutionContext } from '../../shared/router';
 import { createStoreContext, type StoreContext } from '../../shared/store-context';

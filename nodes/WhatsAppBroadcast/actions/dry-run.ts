@@ -5,12 +5,12 @@ import {
 	type BroadcastPreview,
 	type BroadcastRequest,
 } from '../../core/broadcast';
-import type { ClientUnaddressedMessage } from '../../core/cloud-api/wire-types';
+import { whatsAppMessages, type ClientUnaddressedMessage } from '../../core/channels/whatsapp';
 import type { ApiSettings, BroadcastContext } from './context';
 import { renderTemplateText, type ServerTemplate } from './template-text';
 
 /** What Dry Run outputs: the counts, and the text the first recipient would read. */
-export type DryRunResult = BroadcastPreview & {
+export type DryRunResult = BroadcastPreview<ClientUnaddressedMessage> & {
 	/** Exactly what the citizen sees, parameters filled in; absent when it cannot be known. */
 	renderedText?: string;
 	/** Why `renderedText` is absent, or what a real run would run into. */
@@ -26,7 +26,7 @@ export async function dryRun(
 	context: BroadcastContext,
 	request: BroadcastRequest,
 ): Promise<IDataObject> {
-	const preview = await previewBroadcast((await context.open()).store, request);
+	const preview = await previewBroadcast((await context.open()).store, whatsAppMessages, request);
 	const rendered = await renderFirstMessage(fn, context, preview.firstMessage);
 	const { key, ...rest } = preview;
 	// The text first: it is what staff check in a dry run.

@@ -1,7 +1,7 @@
 import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
 import { sendReply } from '../../core/broadcast';
-import type { MessageSender } from '../../core/cloud-api';
+import { WhatsAppChannel } from '../../core/channels/whatsapp';
 import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
 
@@ -34,9 +34,11 @@ export async function execute(
 ): Promise<NodeOutputs> {
 	const { store, keys } = await context.open();
 	// The client is built at the first send: a refused recipient needs no API settings.
-	const api: MessageSender = { send: async (message) => (await context.api()).send(message) };
+	const channel = new WhatsAppChannel({
+		send: async (message) => (await context.api()).send(message),
+	});
 	return mapEachItem(this, async (i) => {
-		const result = await sendReply(store, keys, api, {
+		const result = await sendReply(store, keys, channel, {
 			recipient: String(this.getNodeParameter('recipient', i, '') ?? ''),
 			text: String(this.getNodeParameter('replyText', i, '') ?? ''),
 		});

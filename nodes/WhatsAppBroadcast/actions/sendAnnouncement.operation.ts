@@ -7,8 +7,9 @@ import {
 	sendBroadcast,
 	type MessageSpec,
 } from '../../core/broadcast';
+import { WhatsAppChannel } from '../../core/channels/whatsapp';
 import { CivicBroadcastError } from '../../core/errors';
-import type { DeliveryPolicy } from '../../core/store';
+import { EVERYONE, type DeliveryPolicy } from '../../core/store';
 import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
 import { dryRun } from './dry-run';
@@ -281,18 +282,15 @@ export async function execute(
 			typeof titleValue === 'string' && titleValue.trim()
 				? titleValue.trim().slice(0, 200)
 				: undefined;
-		if (options.dryRun) return await dryRun(this, context, { key, title, message });
-		const summary = await sendBroadcast(
-			store,
-			await context.api(),
-			{ key, title, message },
-			{
-				rate: options.rate,
-				maxInFlight: options.maxInFlight,
-				policy: options.policy,
-				signal: this.getExecutionCancelSignal?.(),
-			},
-		);
+		// Everyone subscribed: narrower audiences (topics, areas) are a filter the store applies.
+		const request = { key, title, message, audience: EVERYONE };
+		if (options.dryRun) return await dryRun(this, context, request);
+		const summary = await sendBroadcast(store, new WhatsAppChannel(await context.api()), request, {
+			rate: options.rate,
+			maxInFlight: options.maxInFlight,
+			policy: options.policy,
+			signal: this.getExecutionCancelSignal?.(),
+		});
 		if (summary.aborted) {
 			// Every further send would fail the same way: that needs a person, so it is an error.
 			throw new BroadcastAborted(

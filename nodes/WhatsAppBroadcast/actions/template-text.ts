@@ -1,7 +1,7 @@
 import type {
 	ClientTextParameter,
 	ClientUnaddressedMessage,
-} from '../../core/cloud-api/wire-types';
+} from '../../core/channels/whatsapp/wire-types';
 
 /** A message template as Meta's `GET /{waba-id}/message_templates` lists it (fields we use). */
 export interface ServerTemplate {

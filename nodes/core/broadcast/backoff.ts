@@ -1,3 +1,5 @@
+import type { RetryOutcome } from './channel';
+
 export interface BackoffOptions {
 	/** First retry waits about this long. */
 	baseMs: number;
@@ -23,4 +25,16 @@ export function backoffDelay(
 /** Meta's pair rate (131056): one recipient waits 4^n seconds (scaled by `baseMs` / 1000). */
 export function pairRateDelay(attempt: number, options: BackoffOptions): number {
 	return Math.min(options.maxMs * 4, options.baseMs * 8 * 4 ** Math.max(0, attempt - 1));
+}
+
+/** How long a retryable send waits before its next attempt (the recipient's pace, else backoff). */
+export function retryDelay(
+	outcome: RetryOutcome,
+	attempt: number,
+	options: BackoffOptions,
+	random: () => number,
+): number {
+	return outcome.kind === 'retryable' && outcome.pace === 'recipient'
+		? pairRateDelay(attempt, options)
+		: backoffDelay(attempt, options, random);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { MessageSpec } from './message';
+import type { MessageSpec } from './message-spec';
 
 /**
  * The idempotency key of an announcement: what the user chose (an expression), else the feed

@@ -1,12 +1,16 @@
+export { sendBroadcast, type BroadcastSummary } from './sender';
+export { type BroadcastRequest, type BroadcastStore } from './request';
 export {
-	sendBroadcast,
-	type BroadcastRequest,
-	type BroadcastStore,
-	type BroadcastSummary,
-} from './sender';
+	isUnreachable,
+	type Channel,
+	type MessageRenderer,
+	type PreparedMessage,
+	type SendOutcome,
+	type Unreachable,
+} from './channel';
 export { previewBroadcast, type BroadcastPreview } from './preview';
 export { broadcastKeyFor } from './broadcast-key';
-export { prepareMessage, type MessageSpec, type TemplateSpec, type TextSpec } from './message';
+export { type MessageSpec, type TemplateSpec, type TextSpec } from './message-spec';
 export { sanitizeParameter, stripHtml, decodeEntities, truncate } from './sanitize';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket';
 export { systemClock, type Clock } from './clock';

@@ -1,38 +1,34 @@
-import type { ClientUnaddressedMessage } from '../cloud-api/wire-types';
-import { prepareMessage } from './message';
-import type { BroadcastRequest, BroadcastStore } from './sender';
+import { EVERYONE } from '../store/types';
+import type { MessageRenderer } from './channel';
+import type { BroadcastRequest, BroadcastStore } from './request';
 
-export interface BroadcastPreview {
+export interface BroadcastPreview<Preview = unknown> {
 	key: string;
 	dryRun: true;
-	/** Subscribers in the store now. */
+	/** Subscribers in the audience now. */
 	subscribers: number;
 	/** Of them, already handled under this key (a rerun skips them). */
 	alreadySent: number;
 	/** Those a real run would send to now. */
 	wouldSend: number;
 	/** The first message as it would be sent, without the recipient. */
-	firstMessage: ClientUnaddressedMessage;
+	firstMessage: Preview;
 }
 
 /** Dry run: counts and renders, writes nothing and sends nothing. */
-export async function previewBroadcast(
+export async function previewBroadcast<Preview>(
 	store: BroadcastStore,
+	renderer: MessageRenderer<unknown, Preview>,
 	request: BroadcastRequest,
-): Promise<BroadcastPreview> {
-	const address = prepareMessage(request.message, request.key);
-	const subscribers = await store.countSubscribers();
+): Promise<BroadcastPreview<Preview>> {
+	const audience = request.audience ?? EVERYONE;
+	const message = renderer.prepare(request.message, request.key);
+	const subscribers = await store.countSubscribers(audience);
 	const report = await store.broadcastReport(request.key);
 	const alreadySent = report?.recipients ?? 0;
-	// Broadcast id 0 never exists: the first subscriber of all serves as the sample recipient.
-	const [first] = await store.pendingRecipients(0, 0, 1);
-	const { to, ...firstMessage } = address({
-		subscriberId: 0,
-		pseudonym: first?.pseudonym ?? 'preview',
-		language: first?.language ?? 'de',
-		phone: '0',
-	});
-	void to; // the sample address is a placeholder, not a number
+	// Broadcast id 0 never exists: the audience's first subscriber serves as the sample recipient.
+	const [first] = await store.pendingRecipients(0, { audience, after: 0, limit: 1 });
+	const firstMessage = message.preview(first?.language ?? 'de');
 	return {
 		key: request.key,
 		dryRun: true,

@@ -1,10 +1,9 @@
-import { CloudApiError, type MessageSender } from '../cloud-api';
-import { InputError } from '../errors';
+import { InputError, SendError } from '../errors';
 import type { PrivacyKeys } from '../privacy/keys';
 import { isSealedSender, openSender } from '../privacy/sealer';
 import type { ConsentStore, Recipient } from '../store/types';
-import { backoffDelay, pairRateDelay } from './backoff';
-import { prepareMessage } from './message';
+import { retryDelay } from './backoff';
+import { isUnreachable, OUTSIDE_REPLY_WINDOW, type Channel } from './channel';
 import { resolveSendOptions, type SendOptions } from './options';
 
 export type ReplyStore = Pick<ConsentStore, 'findByIdentity' | 'recipientByPseudonym'>;
@@ -34,10 +33,10 @@ export type ReplyOptions = Pick<
  * caller; Meta's errors are classified as for a broadcast: temporary ones and throttling are
  * retried with the same backoff, everything else is reported at once.
  */
-export async function sendReply(
+export async function sendReply<Message>(
 	store: ReplyStore,
 	keys: PrivacyKeys,
-	api: MessageSender,
+	channel: Channel<Message>,
 	request: ReplyRequest,
 	options: ReplyOptions = {},
 ): Promise<ReplyResult> {
@@ -45,29 +44,28 @@ export async function sendReply(
 	if (!value)
 		throw new InputError("The recipient is empty: map the trigger's `sender` or a pseudonym");
 	const recipient = await resolveRecipient(store, keys, value);
-	if (!recipient.phone)
+	const message = channel.prepare({ mode: 'text', text: request.text }).address(recipient);
+	if (isUnreachable(message))
 		throw new InputError(
 			`${recipient.pseudonym} can only be reached by user ID, which replies do not support yet`,
 		);
-	const message = prepareMessage({ mode: 'text', text: request.text })(recipient);
 	const { maxAttempts, backoff, policy, signal, clock, random } = resolveSendOptions(options);
 	for (let attempt = 1; ; attempt++) {
-		const result = await api.send(message);
-		if (result.ok) return { recipient: recipient.pseudonym, sent: true, status: 'accepted' };
-		const error = result.error;
-		if (error.code === 131047)
+		const outcome = await channel.send(message);
+		if (outcome.kind === 'accepted')
+			return { recipient: recipient.pseudonym, sent: true, status: 'accepted' };
+		if (outcome.kind === 'definite' && outcome.reason === OUTSIDE_REPLY_WINDOW)
 			throw new InputError(
 				`The 24-hour window for ${recipient.pseudonym} has closed: free text is delivered only within 24 hours after their last message. Send an approved template instead.`,
 			);
-		if (error.retryClass === 'skip' || error.retryClass === 'abort') throw error;
+		if (outcome.kind === 'definite' || outcome.kind === 'abort')
+			throw new SendError(outcome.message);
 		// It may have been accepted: at most once means it is not sent again.
-		if (!error.certain && policy === 'at-most-once') throw error;
-		if (attempt >= maxAttempts) throw gaveUp(error, attempt);
-		const delay =
-			error.retryClass === 'pair-rate'
-				? pairRateDelay(attempt, backoff)
-				: backoffDelay(attempt, backoff, random);
-		await clock.sleep(delay, signal);
+		if (outcome.kind === 'retryable' && !outcome.certain && policy === 'at-most-once')
+			throw new SendError(outcome.message);
+		if (attempt >= maxAttempts)
+			throw new SendError(`${outcome.message}. Gave up after ${attempt} attempts`);
+		await clock.sleep(retryDelay(outcome, attempt, backoff, random), signal);
 	}
 }
 
@@ -108,15 +106,4 @@ async function resolveRecipient(
 			"The recipient is not a known pseudonym: no subscriber has it (they may have unsubscribed). Pass a pseudonym such as Gast_0001 or the trigger's sealed `sender` token.",
 		);
 	return recipient;
-}
-
-function gaveUp(error: CloudApiError, attempts: number): CloudApiError {
-	return new CloudApiError(
-		`${error.message}. Gave up after ${attempts} attempts`,
-		error.httpStatus,
-		error.code,
-		error.retryClass,
-		error.certain,
-		{ cause: error },
-	);
 }

@@ -1,10 +1,15 @@
-import { CloudApiError, SKIP_REASONS, type MessageSender } from '../cloud-api';
-import type { ClientMessage } from '../cloud-api/wire-types';
-import type { DeliveryOutcome, Recipient } from '../store/types';
-import { backoffDelay, pairRateDelay } from './backoff';
+import { EVERYONE, type Audience, type DeliveryOutcome, type Recipient } from '../store/types';
+import { retryDelay } from './backoff';
+import {
+	isUnreachable,
+	type Channel,
+	type PreparedMessage,
+	type RetryOutcome,
+	type SendOutcome,
+} from './channel';
 import { GroupCommit } from './group-commit';
 import type { ResolvedSendOptions } from './options';
-import type { BroadcastStore } from './sender';
+import type { BroadcastStore } from './request';
 import { TokenBucket } from './token-bucket';
 
 /**
@@ -12,11 +17,12 @@ import { TokenBucket } from './token-bucket';
  * record the answer. A send holds its in-flight slot until its outcome is durable, so a crash
  * leaves at most `maxInFlight` sends unsettled. The one place that decides finished / stopped / aborted.
  */
-export class SendRun {
+export class SendRun<Message> {
 	sent = 0;
 	notSent = 0;
 	failedByReason: Record<string, number> = {};
-	abortError: CloudApiError | undefined;
+	/** Why the run stopped itself (every further send would fail), in words for staff. */
+	abortReason: string | undefined;
 	stoppedByCaller = false;
 	private fatal: unknown;
 	private readonly stop = new AbortController();
@@ -32,10 +38,11 @@ export class SendRun {
 
 	constructor(
 		private readonly store: BroadcastStore,
-		private readonly api: MessageSender,
+		private readonly channel: Channel<Message>,
 		private readonly broadcastId: number,
-		private readonly address: (recipient: Recipient) => ClientMessage,
+		private readonly message: PreparedMessage<Message, unknown>,
 		private readonly options: ResolvedSendOptions,
+		private readonly audience: Audience = EVERYONE,
 	) {
 		const { rate, burst, clock } = options;
 		this.bucket = rate > 0 ? new TokenBucket({ rate, burst, clock }) : undefined;
@@ -52,8 +59,8 @@ export class SendRun {
 		if (signal?.aborted) onStop();
 		signal?.addEventListener('abort', onStop, { once: true });
 		const running = new Set<Promise<void>>();
-		const launch = (recipient: Recipient) => {
-			const task = this.deliver(recipient).finally(() => {
+		const launch = ({ subscriberId, message }: { subscriberId: number; message: Message }) => {
+			const task = this.deliver(subscriberId, message).finally(() => {
 				running.delete(task);
 				this.freeSlot();
 			});
@@ -62,11 +69,11 @@ export class SendRun {
 		try {
 			let after = 0;
 			while (!this.stop.signal.aborted) {
-				const page = await this.store.pendingRecipients(
-					this.broadcastId,
+				const page = await this.store.pendingRecipients(this.broadcastId, {
+					audience: this.audience,
 					after,
-					this.options.pageSize,
-				);
+					limit: this.options.pageSize,
+				});
 				if (page.length === 0) break;
 				after = page[page.length - 1].subscriberId;
 				for (let next = 0; next < page.length && !this.stop.signal.aborted; ) {
@@ -75,15 +82,15 @@ export class SendRun {
 						for (let i = 0; i < chunk; i++) this.freeSlot();
 						break;
 					}
-					const recipients = page.slice(next, next + chunk);
+					const sends = this.addressed(page.slice(next, next + chunk));
 					next += chunk;
 					// One intent write for every slot that came free: the intents never outnumber the
 					// slots, so a crash leaves at most `maxInFlight` sends unsettled.
 					await this.store.markSending(
 						this.broadcastId,
-						recipients.filter((r) => r.phone).map((r) => r.subscriberId),
+						sends.map((send) => send.subscriberId),
 					);
-					recipients.forEach(launch);
+					sends.forEach(launch);
 				}
 			}
 		} catch (error) {
@@ -116,64 +123,64 @@ export class SendRun {
 		wake?.();
 	}
 
-	private async deliver(recipient: Recipient): Promise<void> {
+	/**
+	 * The page's recipients with their messages. Those the channel cannot reach (no number for a
+	 * number-only send) are counted, get no intent row, and give their slot back at once.
+	 */
+	private addressed(recipients: Recipient[]): Array<{ subscriberId: number; message: Message }> {
+		const sends: Array<{ subscriberId: number; message: Message }> = [];
+		for (const recipient of recipients) {
+			const message = this.message.address(recipient);
+			if (isUnreachable(message)) {
+				this.count(message.unreachable);
+				this.freeSlot();
+			} else sends.push({ subscriberId: recipient.subscriberId, message });
+		}
+		return sends;
+	}
+
+	private async deliver(subscriberId: number, message: Message): Promise<void> {
 		try {
-			if (!recipient.phone) {
-				// Reachable only by user ID: the Cloud API send used here needs a number.
-				this.count('no_phone_number');
-				return;
-			}
-			await this.attempts(recipient.subscriberId, this.address(recipient));
+			await this.attempts(subscriberId, message);
 		} catch (error) {
 			this.fail(error);
 		}
 	}
 
-	private async attempts(subscriberId: number, message: ClientMessage): Promise<void> {
+	private async attempts(subscriberId: number, message: Message): Promise<void> {
 		const { maxAttempts, backoff, random, clock, policy } = this.options;
 		for (let attempt = 1; ; attempt++) {
 			if (!(await this.waitForToken())) return this.notSentRelease(subscriberId);
-			const result = await this.api.send(message);
-			if (result.ok) {
-				this.noAnswerStreak = 0;
+			const outcome = await this.channel.send(message);
+			this.noAnswerStreak = answered(outcome) ? 0 : this.noAnswerStreak + 1;
+			if (outcome.kind === 'accepted') {
 				this.exhaustedStreak = 0;
-				await this.outcomes.add({ subscriberId, state: 'accepted', messageId: result.messageId });
+				await this.outcomes.add({ subscriberId, state: 'accepted', messageId: outcome.messageId });
 				this.sent += 1;
 				return;
 			}
-			const error = result.error;
-			this.noAnswerStreak = error.httpStatus === undefined ? this.noAnswerStreak + 1 : 0;
-			if (error.retryClass === 'skip') {
-				await this.outcomes.add({ subscriberId, state: 'failed', errorCode: error.code ?? 0 });
-				this.count(SKIP_REASONS[error.code ?? 0] ?? `error_${error.code}`);
+			if (outcome.kind === 'definite') {
+				await this.outcomes.add({ subscriberId, state: 'failed', errorCode: outcome.code });
+				this.count(outcome.reason);
 				return;
 			}
-			if (error.retryClass === 'abort') {
-				this.abortWith(error);
+			if (outcome.kind === 'abort') {
+				this.abortWith(outcome.message);
 				return this.notSentRelease(subscriberId);
 			}
-			if (!error.certain && policy === 'at-most-once') {
+			if (outcome.kind === 'retryable' && !outcome.certain && policy === 'at-most-once') {
 				// It may have been accepted: never send again. The row stays `sending` → `unknown`.
 				this.count('unknown_outcome');
 				return;
 			}
 			if (this.noAnswerStreak >= this.options.unreachableAfter) {
 				this.abortWith(
-					new CloudApiError(
-						`${error.message}. Gave up after ${this.noAnswerStreak} attempts in a row without an answer`,
-						undefined,
-						undefined,
-						'abort',
-						error.certain,
-					),
+					`${outcome.message}. Gave up after ${this.noAnswerStreak} attempts in a row without an answer`,
 				);
 			}
-			if (attempt >= maxAttempts) return this.exhausted(subscriberId, error);
-			const delay =
-				error.retryClass === 'pair-rate'
-					? pairRateDelay(attempt, backoff)
-					: backoffDelay(attempt, backoff, random);
-			if (error.retryClass === 'throttle') {
+			if (attempt >= maxAttempts) return this.exhausted(subscriberId, outcome);
+			const delay = retryDelay(outcome, attempt, backoff, random);
+			if (outcome.kind === 'paused') {
 				this.pausedUntil = Math.max(this.pausedUntil, clock.now() + delay);
 				this.bucket?.pause(delay);
 			}
@@ -202,7 +209,7 @@ export class SendRun {
 		}
 	}
 
-	private async exhausted(subscriberId: number, error: CloudApiError): Promise<void> {
+	private async exhausted(subscriberId: number, outcome: RetryOutcome): Promise<void> {
 		// Not accepted (or, at least-once, possibly accepted and then sent again by a rerun): the row
 		// goes, so the ledger claims nothing and a rerun of the same key tries this person again.
 		await this.releases.add(subscriberId);
@@ -210,13 +217,7 @@ export class SendRun {
 		this.exhaustedStreak += 1;
 		if (this.exhaustedStreak >= this.options.errorBudget) {
 			this.abortWith(
-				new CloudApiError(
-					`${error.message}. Gave up after ${this.exhaustedStreak} recipients in a row failed every attempt`,
-					error.httpStatus,
-					error.code,
-					'abort',
-					error.certain,
-				),
+				`${outcome.message}. Gave up after ${this.exhaustedStreak} recipients in a row failed every attempt`,
 			);
 		}
 	}
@@ -230,10 +231,10 @@ export class SendRun {
 		this.failedByReason[reason] = (this.failedByReason[reason] ?? 0) + 1;
 	}
 
-	private abortWith(error: CloudApiError): void {
-		if (this.abortError) return;
-		this.abortError = error;
-		this.stop.abort(error);
+	private abortWith(reason: string): void {
+		if (this.abortReason !== undefined) return;
+		this.abortReason = reason;
+		this.stop.abort(new Error(reason));
 	}
 
 	/** Stops the run; `execute` then rejects with this error once sends in flight have settled. */
@@ -241,4 +242,9 @@ export class SendRun {
 		if (this.fatal === undefined) this.fatal = error;
 		this.stop.abort(error);
 	}
+}
+
+/** Whether the channel answered at all: a run of unanswered sends means it cannot be reached. */
+function answered(outcome: SendOutcome): boolean {
+	return outcome.kind !== 'retryable' || outcome.answered;
 }

@@ -1,18 +1,10 @@
-import type { MessageSender } from '../cloud-api';
 import { InputError } from '../errors';
-import type { ConsentStore, DeliveryLedger } from '../store/types';
-import { prepareMessage, type MessageSpec } from './message';
-import { resolveSendOptions, type SendOptions } from './options';
+import { EVERYONE } from '../store/types';
+import type { Channel } from './channel';
 import { Lease } from './lease';
+import { resolveSendOptions, type SendOptions } from './options';
+import type { BroadcastRequest, BroadcastStore } from './request';
 import { SendRun } from './send-run';
-
-export type BroadcastStore = DeliveryLedger & Pick<ConsentStore, 'countSubscribers'>;
-
-export interface BroadcastRequest {
-	key: string;
-	title?: string;
-	message: MessageSpec;
-}
 
 /** What a run did, in counts only: never a number, never a wamid (wamids encode the number). */
 export interface BroadcastSummary {
@@ -37,32 +29,34 @@ export interface BroadcastSummary {
 }
 
 /**
- * Sends one announcement to every subscriber not yet sent for its key (STYLE.md §5): page from the
- * store cursor → write intent → take a token → send → record the answer. A send holds its in-flight
- * slot until its outcome is durable, so a crash leaves at most `maxInFlight` sends unsettled.
+ * Sends one announcement through the channel to everyone in its audience not yet sent for its key
+ * (STYLE.md §5): page from the store cursor → write intent → take a token → send → record the
+ * answer. A send holds its in-flight slot until its outcome is durable, so a crash leaves at most
+ * `maxInFlight` sends unsettled.
  */
-export async function sendBroadcast(
+export async function sendBroadcast<Message>(
 	store: BroadcastStore,
-	api: MessageSender,
+	channel: Channel<Message>,
 	request: BroadcastRequest,
 	options: SendOptions = {},
 ): Promise<BroadcastSummary> {
 	const resolved = resolveSendOptions(options);
-	const address = prepareMessage(request.message, request.key);
-	if ((await store.countSubscribers()) === 0)
+	const audience = request.audience ?? EVERYONE;
+	const message = channel.prepare(request.message, request.key);
+	if ((await store.countSubscribers(audience)) === 0)
 		throw new InputError(
 			'The consent store has no subscribers: nobody to send to. Check the Consent Store credential points at the right database.',
 		);
 	const started = resolved.clock.now();
 	const broadcast = await store.openBroadcast({ key: request.key, title: request.title });
 	const lease = await Lease.take(store, broadcast.id, resolved.leaseMs, request.key);
-	let run: SendRun;
+	let run: SendRun<Message>;
 	let recovered: number;
 	let before: Awaited<ReturnType<BroadcastStore['broadcastReport']>>;
 	try {
 		recovered = await store.recoverInterrupted(broadcast.id, resolved.policy);
 		before = await store.broadcastReport(request.key);
-		run = new SendRun(store, api, broadcast.id, address, resolved);
+		run = new SendRun(store, channel, broadcast.id, message, resolved, audience);
 		const current = run;
 		await lease.hold(current.execute(), (error) => current.fail(error));
 	} finally {
@@ -82,8 +76,8 @@ export async function sendBroadcast(
 		failed,
 		failedByReason: run.failedByReason,
 		notSent: run.notSent,
-		aborted: run.abortError !== undefined,
-		abortReason: run.abortError?.message ?? null,
+		aborted: run.abortReason !== undefined,
+		abortReason: run.abortReason ?? null,
 		stopped: run.stoppedByCaller,
 		durationMs: Math.round(durationMs),
 		messagesPerSecond: durationMs > 0 ? Math.round((run.sent / durationMs) * 1000 * 10) / 10 : 0,

@@ -58,6 +58,15 @@ export type UnsubscribeResult =
 	| { status: 'deleted'; pseudonym: string; language: Language }
 	| { status: 'not_found' };
 
+/**
+ * Who an announcement goes to. Recipients are always read through an audience, so a narrower one
+ * (a topic, a language, an area) is one more kind here and one more condition in the store's
+ * query (store/audience.ts), never a change to the ledger or the sender.
+ */
+export type Audience = { kind: 'everyone' };
+
+export const EVERYONE: Audience = { kind: 'everyone' };
+
 /** A subscriber ready to be sent to. Holds decrypted contact data: never put it in node output. */
 export interface Recipient {
 	subscriberId: number;
@@ -107,7 +116,8 @@ export interface ConsentStore {
 	findByPseudonym(pseudonym: string): Promise<Subscriber | undefined>;
 	/** Decrypted contact data of one subscriber, for a reply. */
 	recipientByPseudonym(pseudonym: string): Promise<Recipient | undefined>;
-	countSubscribers(): Promise<number>;
+	/** Subscribers in the audience (everyone when not given). */
+	countSubscribers(audience?: Audience): Promise<number>;
 	statistics(input: { days: number; now?: Date }): Promise<Statistics>;
 	recordAudit(event: AuditEvent): Promise<void>;
 	/**
@@ -167,13 +177,12 @@ export interface DeliveryLedger {
 	/** Opens the broadcast with this idempotency key, creating it on first use. */
 	openBroadcast(input: { key: string; title?: string; at?: Date }): Promise<BroadcastRecord>;
 	/**
-	 * Keyset page of subscribers with `id > afterSubscriberId` who have no delivery row for this
-	 * broadcast, ordered by id. Memory stays flat however long the list is.
+	 * Keyset page of the audience's subscribers with `id > after` who have no delivery row for
+	 * this broadcast, ordered by id. Memory stays flat however long the list is.
 	 */
 	pendingRecipients(
 		broadcastId: number,
-		afterSubscriberId: number,
-		limit: number,
+		page: { audience: Audience; after: number; limit: number },
 	): Promise<Recipient[]>;
 	/** Writes `sending` rows (intent) before the requests go out. */
 	markSending(broadcastId: number, subscriberIds: number[]): Promise<void>;

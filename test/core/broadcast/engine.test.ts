@@ -1,4 +1,5 @@
 import { sendBroadcast } from '../../../nodes/core/broadcast';
+import { WhatsAppChannel } from '../../../nodes/core/channels/whatsapp';
 import { ANNOUNCEMENT, FAST, seedSubscribers, startRig, type Rig } from './support';
 
 describe('sender engine against the simulator', () => {
@@ -9,7 +10,7 @@ describe('sender engine against the simulator', () => {
 		rig = await startRig({ subscribers: 120 });
 		const summary = await sendBroadcast(
 			rig.store,
-			rig.client,
+			rig.channel,
 			{ key: 'news-1', title: 'Wasser', message: ANNOUNCEMENT },
 			{ ...FAST, maxInFlight: 8, pageSize: 25 },
 		);
@@ -74,7 +75,7 @@ describe('sender engine against the simulator', () => {
 		};
 		const first = await sendBroadcast(
 			rig.store,
-			counting,
+			new WhatsAppChannel(counting),
 			{ key: 'stop', message: ANNOUNCEMENT },
 			{ ...FAST, maxInFlight: 4, signal: controller.signal },
 		);

@@ -1,4 +1,5 @@
 import { sendBroadcast } from '../../../nodes/core/broadcast';
+import { WhatsAppChannel } from '../../../nodes/core/channels/whatsapp';
 import { ANNOUNCEMENT, FAST, startRig, type Rig } from './support';
 
 describe('sender engine: each error class', () => {
@@ -52,7 +53,7 @@ describe('sender engine: each error class', () => {
 		const client = rig.clientWith({ accessToken: 'expired' });
 		const summary = await sendBroadcast(
 			rig.store,
-			client,
+			new WhatsAppChannel(client),
 			{ key: 't', message: ANNOUNCEMENT },
 			FAST,
 		);

@@ -1,5 +1,5 @@
 import { sendBroadcast } from '../../../nodes/core/broadcast';
-import type { MessageSender } from '../../../nodes/core/cloud-api';
+import { WhatsAppChannel, type MessageSender } from '../../../nodes/core/channels/whatsapp';
 import { ANNOUNCEMENT, startRig, type Rig } from './support';
 
 /**
@@ -53,7 +53,7 @@ describe('sender engine under a fault mix', () => {
 		const sender = freezingSender(rig.client, [60, 150, 240], 300);
 		const summary = await sendBroadcast(
 			rig.store,
-			sender,
+			new WhatsAppChannel(sender),
 			{ key: 'mix', message: ANNOUNCEMENT },
 			{ rate: 0, maxInFlight: 16, maxAttempts: 12, backoff: { baseMs: 2, maxMs: 40 } },
 		);
@@ -78,7 +78,7 @@ describe('sender engine under a fault mix', () => {
 		const impatient = rig.clientWith({ timeoutMs: 20 });
 		const timedOut = await sendBroadcast(
 			rig.store,
-			impatient,
+			new WhatsAppChannel(impatient),
 			{ key: 'held', message: ANNOUNCEMENT },
 			{ rate: 0, maxAttempts: 2, backoff: { baseMs: 1, maxMs: 5 } },
 		).finally(() => impatient.close());

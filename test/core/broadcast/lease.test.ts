@@ -1,5 +1,5 @@
 import { BroadcastBusyError, sendBroadcast } from '../../../nodes/core/broadcast';
-import type { MessageSender } from '../../../nodes/core/cloud-api';
+import { WhatsAppChannel, type MessageSender } from '../../../nodes/core/channels/whatsapp';
 import { ANNOUNCEMENT, FAST, startRig, type Rig } from './support';
 
 describe('sending lease: one execution per broadcast at a time', () => {
@@ -27,7 +27,7 @@ describe('sending lease: one execution per broadcast at a time', () => {
 		};
 		const first = sendBroadcast(
 			rig.store,
-			gated,
+			new WhatsAppChannel(gated),
 			{ key: 'same', message: ANNOUNCEMENT },
 			{ ...FAST, maxInFlight: 2 },
 		);

@@ -1,4 +1,5 @@
-import { broadcastKeyFor, prepareMessage } from '../../../nodes/core/broadcast';
+import { broadcastKeyFor } from '../../../nodes/core/broadcast';
+import { prepareMessage } from '../../../nodes/core/channels/whatsapp';
 import type { Recipient } from '../../../nodes/core/store';
 import { announcementTemplate } from '../../support/announcement';
 

@@ -1,4 +1,8 @@
-import { CloudApiClient, type CloudApiConfig } from '../../../nodes/core/cloud-api';
+import {
+	CloudApiClient,
+	WhatsAppChannel,
+	type CloudApiConfig,
+} from '../../../nodes/core/channels/whatsapp';
 import type { Store } from '../../../nodes/core/store';
 import {
 	sendBroadcast,
@@ -65,6 +69,8 @@ export interface Rig {
 	db: TempStore;
 	sim: Simulator;
 	client: CloudApiClient;
+	/** The WhatsApp channel over `client`: what the engine sends through. */
+	channel: WhatsAppChannel;
 	/** The seeded subscribers' numbers. */
 	phones: string[];
 	/** Messages the simulator accepted per phone, for the seeded subscribers unless others are given. */
@@ -90,16 +96,18 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
 			...overrides,
 		});
 	const client = clientWith({});
+	const channel = new WhatsAppChannel(client);
 	const phones = await seedSubscribers(store, options.subscribers ?? 0);
 	return {
 		store,
 		db,
 		sim,
 		client,
+		channel,
 		phones,
 		counts: (of = phones) => countsByPhone(sim, of),
 		send: (key, sendOptions = FAST) =>
-			sendBroadcast(store, client, { key, message: ANNOUNCEMENT }, sendOptions),
+			sendBroadcast(store, channel, { key, message: ANNOUNCEMENT }, sendOptions),
 		clientWith,
 		close: async () => {
 			client.close();
@@ -136,6 +144,9 @@ export function rigPerTest(options: RigOptions = {}): Rig {
 		},
 		get client() {
 			return rig().client;
+		},
+		get channel() {
+			return rig().channel;
 		},
 		get phones() {
 			return rig().phones;

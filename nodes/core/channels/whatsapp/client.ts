@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../errors';
 import { abortAdvice, classifyError } from './classify';
 import { CloudApiError } from './errors';
 import { proxyFor, type ProxyEnv, type ProxyServer } from './proxy-env';

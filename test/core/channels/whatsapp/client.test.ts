@@ -1,5 +1,5 @@
-import { CloudApiClient } from '../../../nodes/core/cloud-api';
-import { startSimulator, type Simulator } from '../../../simulator';
+import { CloudApiClient } from '../../../../nodes/core/channels/whatsapp';
+import { startSimulator, type Simulator } from '../../../../simulator';
 
 describe('CloudApiClient against the simulator', () => {
 	let sim: Simulator;

@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../errors';
 
 /** The process environment, or a stand-in for it (tests, callers that read it elsewhere). */
 export type ProxyEnv = Readonly<Record<string, string | undefined>>;

@@ -1,36 +1,12 @@
-import { InputError } from '../errors';
+import type { MessageSpec, TemplateSpec, TextSpec } from '../../broadcast/message-spec';
+import { sanitizeParameter } from '../../broadcast/sanitize';
+import { InputError } from '../../errors';
+import type { Recipient } from '../../store/types';
 import type {
 	ClientMessage,
 	ClientTemplateComponent,
 	ClientUnaddressedMessage,
-} from '../cloud-api/wire-types';
-import type { Recipient } from '../store/types';
-import { sanitizeParameter } from './sanitize';
-
-export interface TemplateSpec {
-	mode: 'template';
-	name: string;
-	/** A fixed code (`de`, `en_US`), or `subscriber` for each subscriber's own language. */
-	language: string;
-	/** Named (`{{title}}`) or positional (`{{1}}`) body placeholders. */
-	parameterFormat: 'named' | 'positional';
-	/** Body parameters in placeholder order; `name` is needed for named placeholders. */
-	body: Array<{ name?: string; value: unknown }>;
-	/** Value for a header with one text placeholder. */
-	header?: unknown;
-	/** Payload of a quick-reply "Stop" button, so a tap unsubscribes (the trigger sees the payload). */
-	stopButton?: { index: number; payload: string };
-	/** Most characters per body parameter (the whole filled body must stay ≤ 1024). */
-	maxParameterLength?: number;
-}
-
-export interface TextSpec {
-	mode: 'text';
-	text: string;
-	previewUrl?: boolean;
-}
-
-export type MessageSpec = TemplateSpec | TextSpec;
+} from './wire-types';
 
 const HEADER_MAX = 60;
 const TEXT_MAX = 4096;

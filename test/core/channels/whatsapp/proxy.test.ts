@@ -1,13 +1,17 @@
-import { CloudApiClient, type ClientMessage, type SendResult } from '../../../nodes/core/cloud-api';
-import type { ProxyEnv } from '../../../nodes/core/cloud-api/proxy-env';
-import { startSimulator, type Simulator } from '../../../simulator';
+import {
+	CloudApiClient,
+	type ClientMessage,
+	type SendResult,
+} from '../../../../nodes/core/channels/whatsapp';
+import type { ProxyEnv } from '../../../../nodes/core/channels/whatsapp/proxy-env';
+import { startSimulator, type Simulator } from '../../../../simulator';
 import {
 	startTestProxy,
 	withProxyEnvironment,
 	type TestProxy,
 	type TestProxyOptions,
-} from '../../support/http-proxy';
-import { startTlsFront, type TlsFront } from '../../support/tls-front';
+} from '../../../support/http-proxy';
+import { startTlsFront, type TlsFront } from '../../../support/tls-front';
 
 /** A host name no resolver knows: only the test proxy can reach it (it maps it to the simulator). */
 const GRAPH = 'graph.proxy-test.example';

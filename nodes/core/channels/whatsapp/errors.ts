@@ -1,4 +1,4 @@
-import { CivicBroadcastError } from '../errors';
+import { CivicBroadcastError } from '../../errors';
 
 /**
  * What the sender does about an error (see the table in the WhatsApp reference):

@@ -1,4 +1,4 @@
-import { bypassesProxy, proxyFor } from '../../../nodes/core/cloud-api/proxy-env';
+import { bypassesProxy, proxyFor } from '../../../../nodes/core/channels/whatsapp/proxy-env';
 
 describe('proxy settings from the environment', () => {
 	const graph = new URL('https://graph.facebook.com/v24.0/1/messages');

@@ -1,4 +1,4 @@
-import { classifyError } from '../../../nodes/core/cloud-api';
+import { classifyError } from '../../../../nodes/core/channels/whatsapp';
 
 describe('error classification (reference table)', () => {
 	it.each([

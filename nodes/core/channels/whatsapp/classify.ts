@@ -1,3 +1,4 @@
+import { OUTSIDE_REPLY_WINDOW } from '../../broadcast/channel';
 import type { RetryClass } from './errors';
 
 const THROTTLE = new Set([130429, 4, 80007]);
@@ -24,7 +25,7 @@ export function classifyError(code: number | undefined, httpStatus?: number): Re
 /** Short, stable names for skip reasons in summaries (no personal data). */
 export const SKIP_REASONS: Record<number, string> = {
 	131026: 'undeliverable',
-	131047: 'outside_24h_window',
+	131047: OUTSIDE_REPLY_WINDOW,
 	131049: 'marketing_cap',
 	131050: 'marketing_opt_out',
 	131051: 'unsupported_message_type',
