@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL, DEFAULT_GRAPH_API_VERSION } from '../nodes/shared/api-credential';
+
 /** The WhatsApp Cloud API side: one Meta app and one business phone number. */
 export class WhatsAppBroadcastApi implements ICredentialType {
 	name = 'whatsAppBroadcastApi';
@@ -79,13 +81,13 @@ export class WhatsAppBroadcastApi implements ICredentialType {
 			displayName: 'Graph API Version',
 			name: 'graphApiVersion',
 			type: 'string',
-			default: 'v24.0',
+			default: DEFAULT_GRAPH_API_VERSION,
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://graph.facebook.com',
+			default: DEFAULT_BASE_URL,
 			description: 'Change only for the simulator or a proxy',
 		},
 	];
