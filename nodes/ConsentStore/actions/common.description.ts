@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { PSEUDONYM_PREFIXES } from '../../core/store/pseudonym';
+import { CATALOGUE, DEFAULT_LANGUAGE } from '../../core/language';
+
+const prefixes = CATALOGUE.entries;
 
 /**
  * Parameters several operations share. They carry no display options: the node shows each for
@@ -12,8 +14,8 @@ export const pseudonymPrefixProperty: INodeProperties = {
 	type: 'string',
 	// Empty follows the Default Language; exported workflows that name a prefix keep it.
 	default: '',
-	placeholder: `${PSEUDONYM_PREFIXES.de} (German), ${PSEUDONYM_PREFIXES.sl} (Slovenian), ${PSEUDONYM_PREFIXES.en} (English)`,
-	description: `Prefix of the sequential names subscribers are stored under (${PSEUDONYM_PREFIXES.de}0001). Leave empty to follow the Default Language: ${PSEUDONYM_PREFIXES.de} German, ${PSEUDONYM_PREFIXES.sl} Slovenian, ${PSEUDONYM_PREFIXES.en} English.`,
+	placeholder: prefixes.map((l) => `${l.pseudonymPrefix} (${l.label})`).join(', '),
+	description: `Prefix of the sequential names subscribers are stored under (${prefixes[0].pseudonymPrefix}0001). Leave empty to follow the Default Language: ${prefixes.map((l) => `${l.pseudonymPrefix} ${l.label}`).join(', ')}.`,
 };
 
 export const textVersionProperty: INodeProperties = {
@@ -30,12 +32,8 @@ export function languageProperty(description: string): INodeProperties {
 		displayName: 'Default Language',
 		name: 'defaultLanguage',
 		type: 'options',
-		options: [
-			{ name: 'English', value: 'en' },
-			{ name: 'German', value: 'de' },
-			{ name: 'Slovenian', value: 'sl' },
-		],
-		default: 'de',
+		options: CATALOGUE.options(),
+		default: DEFAULT_LANGUAGE,
 		description,
 	};
 }

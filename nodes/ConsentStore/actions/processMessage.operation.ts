@@ -14,16 +14,12 @@ import {
 	type ReplyOverride,
 	type Route,
 } from '../../core/consent';
-import type { Language } from '../../core/store';
+import { CATALOGUE, type Language } from '../../core/language';
 import { forEachItem } from '../../shared/each-item';
 import type { ConsentContext, OperationResult } from './context';
 
 const OUTPUTS: Route[] = ['subscribed', 'unsubscribed', 'info', 'other'];
-const LANGUAGE_OPTIONS: Array<{ name: string; value: Language }> = [
-	{ name: 'English', value: 'en' },
-	{ name: 'German', value: 'de' },
-	{ name: 'Slovenian', value: 'sl' },
-];
+const LANGUAGE_OPTIONS = CATALOGUE.options();
 /** When each reply is sent, in the words staff use. */
 const REPLY_LABELS: Record<ReplyKind, string> = {
 	subscribed: 'Joined (Start)',

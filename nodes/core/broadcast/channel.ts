@@ -1,4 +1,5 @@
-import type { Language, Recipient } from '../store/types';
+import type { Language } from '../language';
+import type { Recipient } from '../store/types';
 import type { MessageSpec } from './message-spec';
 
 /**

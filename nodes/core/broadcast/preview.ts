@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE } from '../language';
 import { EVERYONE } from '../store/types';
 import type { MessageRenderer } from './channel';
 import type { BroadcastRequest, BroadcastStore } from './request';
@@ -28,7 +29,7 @@ export async function previewBroadcast<Preview>(
 	const alreadySent = report?.recipients ?? 0;
 	// Broadcast id 0 never exists: the audience's first subscriber serves as the sample recipient.
 	const [first] = await store.pendingRecipients(0, { audience, after: 0, limit: 1 });
-	const firstMessage = message.preview(first?.language ?? 'de');
+	const firstMessage = message.preview(first?.language ?? DEFAULT_LANGUAGE);
 	return {
 		key: request.key,
 		dryRun: true,

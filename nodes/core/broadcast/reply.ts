@@ -1,4 +1,5 @@
 import { InputError, SendError } from '../errors';
+import { DEFAULT_LANGUAGE } from '../language';
 import type { PrivacyKeys } from '../privacy/keys';
 import { isSealedSender, openSender } from '../privacy/sealer';
 import type { ConsentStore, Recipient } from '../store/types';
@@ -92,7 +93,7 @@ async function resolveRecipient(
 		return {
 			subscriberId: subscriber?.id ?? 0,
 			pseudonym: subscriber?.pseudonym ?? 'sender',
-			language: subscriber?.language ?? 'de',
+			language: subscriber?.language ?? DEFAULT_LANGUAGE,
 			...identity,
 		};
 	}

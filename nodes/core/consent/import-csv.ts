@@ -1,17 +1,25 @@
 import { InputError } from '../errors';
+import { CATALOGUE, SHARED_IMPORT_HEADERS, type ImportColumn } from '../language';
 import { readCsvRecords } from './import-csv-records';
 import type { ImportProblem, RawContact } from './import-entry';
 
-const PHONE_HEADERS =
-	/^(phone|phone number|phone 1 - value|mobile|mobile phone|cell|tel|telephone|telefon|telefonnummer|handy|handynummer|mobil|mobilnummer|nummer|number|telefonska|telefonska stevilka|stevilka|gsm|wa_id)$/;
-const NAME_HEADERS =
-	/^(name|pseudonym|display name|full name|first name|given name|vorname|ime|kontakt|contact)$/;
-const LANGUAGE_HEADERS = /^(language|sprache|jezik|lang)$/;
+/** Header words of a column, in every language of the catalogue. */
+function headerWords(column: ImportColumn): ReadonlySet<string> {
+	return new Set([
+		...SHARED_IMPORT_HEADERS[column],
+		...CATALOGUE.entries.flatMap((entry) => entry.importHeaders[column]),
+	]);
+}
+const HEADERS = {
+	phone: headerWords('phone'),
+	name: headerWords('name'),
+	language: headerWords('language'),
+};
 const LOOKS_LIKE_PHONE = /^\+?[\d\s()./-]{6,}$/;
 
 /**
- * Reads a CSV of contacts: a header row naming the columns (phone / name / language, in German,
- * Slovenian or English, or Google's `Phone 1 - Value`), or no header and a number in one column.
+ * Reads a CSV of contacts: a header row naming the columns (phone / name / language, in any
+ * language of the catalogue, or Google's `Phone 1 - Value`), or no header and a number in one column.
  * Separator `,`, `;` or tab, detected from the first line; quotes as in RFC 4180 (see
  * import-csv-records.ts).
  */
@@ -31,9 +39,9 @@ export function parseCsvContacts(text: string): {
 	}));
 	const header = (records[0]?.cells ?? []).map(headerName);
 	const columns = {
-		phone: header.findIndex((h) => PHONE_HEADERS.test(h)),
-		name: header.findIndex((h) => NAME_HEADERS.test(h)),
-		language: header.findIndex((h) => LANGUAGE_HEADERS.test(h)),
+		phone: header.findIndex((h) => HEADERS.phone.has(h)),
+		name: header.findIndex((h) => HEADERS.name.has(h)),
+		language: header.findIndex((h) => HEADERS.language.has(h)),
 	};
 	const hasHeader = columns.phone >= 0;
 	const contacts: RawContact[] = [];

@@ -1,7 +1,6 @@
 import { InputError } from '../errors';
 import { normalizePhone } from '../phone';
-import type { Language } from '../store/types';
-import { LANGUAGES } from './keywords';
+import { LANGUAGES, type Language } from '../language';
 
 /** One contact read from an import file, before its number is normalised. */
 export interface RawContact {

@@ -1,4 +1,4 @@
-export { normalizeKeyword } from './normalize';
+export { normalizeKeyword } from '../language';
 export {
 	KeywordParser,
 	KEYWORD_ACTIONS,
@@ -9,6 +9,7 @@ export {
 } from './keywords';
 export {
 	DEFAULT_REPLY_TEXTS,
+	defaultReplyTexts,
 	REPLY_KINDS,
 	fillReply,
 	replyTexts,

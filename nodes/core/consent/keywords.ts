@@ -1,10 +1,15 @@
 import { ConfigError } from '../errors';
-import type { Language } from '../store/types';
-import { normalizeKeyword } from './normalize';
+import {
+	CATALOGUE,
+	KEYWORD_ACTIONS,
+	normalizeKeyword,
+	SHARED_KEYWORDS,
+	type KeywordAction,
+	type Language,
+	type LanguageCatalogue,
+} from '../language';
 
-export type KeywordAction = 'join' | 'leave' | 'info' | 'help';
-export const KEYWORD_ACTIONS: KeywordAction[] = ['join', 'leave', 'info', 'help'];
-export const LANGUAGES: Language[] = ['de', 'sl', 'en'];
+export { KEYWORD_ACTIONS, LANGUAGES, type KeywordAction } from '../language';
 
 export interface KeywordMatch {
 	action: KeywordAction;
@@ -20,53 +25,18 @@ export interface ExtraKeyword {
 	language?: Language;
 }
 
-type Table = Record<KeywordAction, Partial<Record<Language | 'any', string[]>>>;
-
-/**
- * Keywords seen in the field (municipal pages, the Slovenian ODJAVA convention, Twilio's SMS
- * conventions), already in normalised form. Words used in several languages carry none, and the
- * configured default language answers them.
- */
-const BUILT_IN: Table = {
-	join: {
-		any: ['start'],
-		de: ['anmelden', 'anmeldung', 'starten'],
-		sl: ['prijava', 'prijavi', 'prijavim', 'zacni'],
-		en: ['join', 'subscribe', 'unstop'],
-	},
-	leave: {
-		any: ['stop'],
-		de: ['stopp', 'abmelden', 'abmeldung', 'loschen', 'loeschen', 'austragen'],
-		sl: ['odjava', 'odjavi', 'odjavim', 'izbrisi'],
-		en: ['unsubscribe', 'cancel', 'end', 'quit', 'stopall', 'revoke', 'optout', 'opt out'],
-	},
-	info: {
-		any: ['info'],
-		de: ['daten', 'meine daten', 'auskunft'],
-		sl: ['podatki', 'moji podatki'],
-		en: ['data', 'my data'],
-	},
-	help: {
-		de: ['hilfe'],
-		sl: ['pomoc'],
-		en: ['help'],
-	},
-};
-
 /** Looks up whole messages (or button payloads) against the built-in and the configured keywords. */
 export class KeywordParser {
 	private readonly byKeyword = new Map<string, KeywordMatch>();
 
-	constructor(extra: ExtraKeyword[] = []) {
+	/** `languages`: the catalogue whose keywords count (the service's own unless given). */
+	constructor(extra: ExtraKeyword[] = [], languages: LanguageCatalogue = CATALOGUE) {
 		for (const action of KEYWORD_ACTIONS) {
-			for (const [language, words] of Object.entries(BUILT_IN[action])) {
-				for (const keyword of words ?? [])
-					this.byKeyword.set(keyword, {
-						action,
-						keyword,
-						language: language === 'any' ? undefined : (language as Language),
-					});
-			}
+			for (const keyword of SHARED_KEYWORDS[action])
+				this.byKeyword.set(keyword, { action, keyword, language: undefined });
+			for (const { code, keywords } of languages.entries)
+				for (const keyword of keywords[action])
+					this.byKeyword.set(keyword, { action, keyword, language: code as Language });
 		}
 		// Configured keywords come last so that they may re-assign a built-in one.
 		for (const [index, entry] of extra.entries()) {
@@ -79,9 +49,9 @@ export class KeywordParser {
 				throw new ConfigError(
 					`Extra keyword "${entry.keyword}" has an unknown action: use ${KEYWORD_ACTIONS.join(', ')}`,
 				);
-			if (entry.language && !LANGUAGES.includes(entry.language))
+			if (entry.language && !languages.has(entry.language))
 				throw new ConfigError(
-					`Extra keyword "${entry.keyword}" has an unknown language: use ${LANGUAGES.join(', ')}`,
+					`Extra keyword "${entry.keyword}" has an unknown language: use ${languages.codes.join(', ')}`,
 				);
 			this.byKeyword.set(keyword, { action: entry.action, keyword, language: entry.language });
 		}

@@ -1,7 +1,8 @@
 import { InputError } from '../errors';
 import type { PrivacyKeys } from '../privacy/keys';
 import { openMessageId, openSender } from '../privacy/sealer';
-import type { ConsentStore, Identity, Language, Subscriber } from '../store/types';
+import { CATALOGUE, type Language, type LanguageCatalogue } from '../language';
+import type { ConsentStore, Identity, Subscriber } from '../store/types';
 import type { KeywordMatch, KeywordParser } from './keywords';
 import { fillReply, type ReplyKind, type ReplyTexts } from './reply-texts';
 
@@ -62,9 +63,9 @@ export interface ProcessOptions {
 	serviceName: string;
 	/** Time zone for dates in replies (IANA name). */
 	timeZone?: string;
+	/** The languages (date formats in replies); the service's catalogue unless given. */
+	languages?: LanguageCatalogue;
 }
-
-const LOCALES: Record<Language, string> = { de: 'de-DE', sl: 'sl-SI', en: 'en-GB' };
 const MARKETING = 'marketing_messages';
 
 /** Decides what an inbound message means, applies it to the store and prepares the reply. */
@@ -233,6 +234,8 @@ function replyValues(
 	language: Language,
 	subscriber?: Subscriber,
 ): Record<string, string> {
+	const languages = options.languages ?? CATALOGUE;
+	const locale = languages.has(language) ? languages.entry(language).locale : undefined;
 	return {
 		service: options.serviceName,
 		textVersion: subscriber?.consentTextVersion ?? options.textVersion,
@@ -240,7 +243,7 @@ function replyValues(
 			? {
 					pseudonym: subscriber.pseudonym,
 					keyword: subscriber.consentKeyword ?? '—',
-					since: subscriber.consentAt.toLocaleDateString(LOCALES[language], {
+					since: subscriber.consentAt.toLocaleDateString(locale, {
 						timeZone: options.timeZone ?? 'UTC',
 						year: 'numeric',
 						month: 'long',

@@ -6,7 +6,7 @@ import type { Audience } from './types';
  * appends them to `params` and refers to them by their placeholder (`$${params.length}`).
  */
 export function audienceCondition(audience: Audience, params: SqlValue[]): string {
-	void params;
+	void params; // no filter takes values yet
 	switch (audience.kind) {
 		case 'everyone':
 			return 'TRUE';

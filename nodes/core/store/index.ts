@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import { CATALOGUE, type LanguageCatalogue } from '../language';
 import type { PrivacyKeys } from '../privacy/keys';
 import { IdentityCodec } from './identity-codec';
 import { verifyDataProtectionKey } from './key-check';
@@ -11,9 +12,16 @@ import { sqlLedger } from './sql-ledger';
 import { openSqlite } from './sqlite-driver';
 import type { Store } from './types';
 
+interface CommonConfig {
+	keys: PrivacyKeys;
+	pseudonymPrefix?: string;
+	/** The languages statistics list; the service's catalogue unless given. */
+	languages?: LanguageCatalogue;
+}
+
 export type StoreConfig =
-	| { backend: 'sqlite'; path: string; keys: PrivacyKeys; pseudonymPrefix?: string }
-	| ({ backend: 'postgres'; keys: PrivacyKeys; pseudonymPrefix?: string } & PostgresConnection);
+	| ({ backend: 'sqlite'; path: string } & CommonConfig)
+	| ({ backend: 'postgres' } & CommonConfig & PostgresConnection);
 
 /** Opens the store and brings its schema up to date. */
 export async function openStore(config: StoreConfig): Promise<Store> {
@@ -35,7 +43,10 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 	const codec = new IdentityCodec(config.keys);
 	// Both halves over one driver; the same code serves SQLite and PostgreSQL.
 	const store: Store = {
-		...sqlConsent(driver, codec, prefix),
+		...sqlConsent(driver, codec, {
+			pseudonymPrefix: prefix,
+			languages: config.languages ?? CATALOGUE,
+		}),
 		...sqlLedger(driver, codec),
 		migrate: async () => {
 			await migrate(driver);

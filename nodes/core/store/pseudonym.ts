@@ -1,20 +1,25 @@
 import { createHash } from 'node:crypto';
 
+import { CATALOGUE, DEFAULT_LANGUAGE, type Language, type LanguageCatalogue } from '../language';
 import type { SqlExecutor } from './sql-driver';
-import type { Language } from './types';
 
-/** "Guest" in the service's language: what subscribers are called unless a prefix is set. */
-export const PSEUDONYM_PREFIXES: Record<Language, string> = {
-	de: 'Gast_',
-	sl: 'Gost_',
-	en: 'Guest_',
-};
-export const DEFAULT_PSEUDONYM_PREFIX = PSEUDONYM_PREFIXES.de;
+/** "Guest" in the service's language (from the catalogue): subscribers' names unless a prefix is set. */
+export const PSEUDONYM_PREFIXES = Object.fromEntries(
+	CATALOGUE.entries.map((entry) => [entry.code, entry.pseudonymPrefix]),
+) as Record<Language, string>;
+export const DEFAULT_PSEUDONYM_PREFIX = PSEUDONYM_PREFIXES[DEFAULT_LANGUAGE];
 
 /** The prefix set for the service, or (empty) the one of its language. */
-export function pseudonymPrefixFor(language: Language, configured?: string): string {
+export function pseudonymPrefixFor(
+	language: Language,
+	configured?: string,
+	languages: LanguageCatalogue = CATALOGUE,
+): string {
 	const prefix = configured?.trim();
-	return prefix || PSEUDONYM_PREFIXES[language] || DEFAULT_PSEUDONYM_PREFIX;
+	if (prefix) return prefix;
+	return languages.has(language)
+		? languages.entry(language).pseudonymPrefix
+		: DEFAULT_PSEUDONYM_PREFIX;
 }
 const WIDTH = 4;
 /** Beyond this jump a reservation moves the PG sequence with setval instead of drawing numbers. */

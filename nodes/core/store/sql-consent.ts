@@ -1,3 +1,4 @@
+import type { LanguageCatalogue } from '../language';
 import { audienceCondition } from './audience';
 import type { IdentityCodec } from './identity-codec';
 import { ensureCounter, nextPseudonym, nextPseudonymSql, reservePseudonym } from './pseudonym';
@@ -40,7 +41,7 @@ export type ConsentPart = Omit<ConsentStore, 'migrate' | 'close'>;
 export function sqlConsent(
 	db: SqlDriver,
 	codec: IdentityCodec,
-	pseudonymPrefix: string,
+	{ pseudonymPrefix, languages }: { pseudonymPrefix: string; languages: LanguageCatalogue },
 ): ConsentPart {
 	let counter: Promise<void> | undefined;
 
@@ -143,7 +144,7 @@ export function sqlConsent(
 		},
 
 		statistics(input: { days: number; now?: Date }): Promise<Statistics> {
-			return readStatistics(db, input);
+			return readStatistics(db, input, languages);
 		},
 
 		async recordAudit(event: AuditEvent): Promise<void> {

@@ -1,16 +1,20 @@
 import { InputError } from '../errors';
+import type { LanguageCatalogue } from '../language';
 import type { SqlExecutor } from './sql-driver';
 import type { ConsentSource, Language, Statistics } from './types';
 
 const DAY_MS = 86_400_000;
-const LANGUAGES: Language[] = ['de', 'sl', 'en'];
 const SOURCES: ConsentSource[] = ['whatsapp', 'manual', 'import'];
 export const MAX_STATISTICS_DAYS = 366;
 
-/** Counts only: how many subscribers, by source and language, and joins/leaves per UTC day. */
+/**
+ * Counts only: how many subscribers, by source and language, and joins/leaves per UTC day. Every
+ * language of the catalogue is listed (0 if nobody chose it), and any other code found is counted.
+ */
 export async function readStatistics(
 	db: SqlExecutor,
 	input: { days: number; now?: Date },
+	languages: LanguageCatalogue,
 ): Promise<Statistics> {
 	if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_STATISTICS_DAYS)
 		throw new InputError(
@@ -22,13 +26,17 @@ export async function readStatistics(
 		`SELECT consent_source, language, COUNT(*) AS n FROM subscribers GROUP BY consent_source, language`,
 	);
 	const bySource = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<ConsentSource, number>;
-	const byLanguage = Object.fromEntries(LANGUAGES.map((l) => [l, 0])) as Record<Language, number>;
+	const byLanguage = Object.fromEntries(languages.codes.map((l) => [l, 0])) as Record<
+		Language,
+		number
+	>;
 	let subscribers = 0;
 	for (const g of groups) {
 		const n = Number(g.n);
 		subscribers += n;
 		bySource[g.consent_source as ConsentSource] += n;
-		byLanguage[g.language as Language] += n;
+		const language = String(g.language) as Language;
+		byLanguage[language] = (byLanguage[language] ?? 0) + n;
 	}
 	const events = await db.all(
 		`SELECT at, event FROM audit_log WHERE at >= $1 AND at <= $2 AND event IN ('joined', 'imported', 'left')`,

@@ -5,7 +5,9 @@
  * plaintext persisted: backends store AES-256-GCM ciphertext plus a keyed blind index.
  */
 
-export type Language = 'de' | 'sl' | 'en';
+import type { Language } from '../language';
+
+export type { Language };
 export type ConsentSource = 'whatsapp' | 'manual' | 'import';
 
 /** Who a person is on WhatsApp. At least one field is set. */

@@ -1,6 +1,7 @@
 import type { MessageSpec, TemplateSpec, TextSpec } from '../../broadcast/message-spec';
 import { sanitizeParameter } from '../../broadcast/sanitize';
 import { InputError } from '../../errors';
+import { CATALOGUE, DEFAULT_LANGUAGE } from '../../language';
 import type { Recipient } from '../../store/types';
 import type {
 	ClientMessage,
@@ -24,7 +25,7 @@ export function prepareMessage(
 			throw new InputError(`Subscriber ${recipient.pseudonym} has no phone number to send to`);
 		const message = { ...base, to: recipient.phone, ...opaque } as ClientMessage;
 		if (message.type === 'template' && spec.mode === 'template' && spec.language === 'subscriber') {
-			message.template = { ...message.template, language: { code: recipient.language } };
+			message.template = { ...message.template, language: { code: templateLanguage(recipient) } };
 		}
 		return message;
 	};
@@ -102,7 +103,8 @@ function prepareTemplate(spec: TemplateSpec): ClientUnaddressedMessage {
 		type: 'template',
 		template: {
 			name,
-			language: { code: language === 'subscriber' ? 'de' : language },
+			// Each subscriber's language replaces the placeholder when the message is addressed.
+			language: { code: language === 'subscriber' ? DEFAULT_LANGUAGE : language },
 			...(components.length ? { components } : {}),
 		},
 	};
@@ -119,4 +121,10 @@ function renderValue(value: unknown, label: string, max: number): string {
 			`The ${label} is empty after removing HTML and whitespace: map a field that has text`,
 		);
 	return text;
+}
+
+/** Meta's code for the subscriber's language (the catalogue's); an unknown code is sent as stored. */
+function templateLanguage(recipient: Recipient): string {
+	const { language } = recipient;
+	return CATALOGUE.has(language) ? CATALOGUE.entry(language).templateLanguage : language;
 }
