@@ -325,6 +325,14 @@ describe('the CMS webhook’s answer when an announcement fails', () => {
 	});
 });
 
+describe('the pseudonym prefix of the exported subscriptions', () => {
+	it('is not fixed, so it follows the Default Language (Gast_, Gost_, Guest_)', () => {
+		const processMessage = findNode(loadWorkflow('subscriptions.json'), 'Process Message');
+		expect(processMessage.parameters.defaultLanguage).toBe('de');
+		expect(processMessage.parameters).not.toHaveProperty('pseudonymPrefix');
+	});
+});
+
 describe('staff-facing texts in German, Slovenian and English, chosen by one setting', () => {
 	/** Every staff-facing text of the question e-mail (Ask Staff), by parameter, in each language. */
 	const ASK_STAFF_TEXTS: Record<string, Record<(typeof LANGUAGES)[number], string>> = {
