@@ -1,5 +1,36 @@
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
+import path from 'node:path';
+
+import type { Logger } from '@n8n/backend-common';
+import type { Container } from '@n8n/di';
+
+/**
+ * n8n-core ships its own copies of @n8n/di and @n8n/backend-common: its engine logs through the
+ * Logger of those copies, so they are loaded from where n8n-core finds them.
+ */
+function n8nCoreLogger(): Logger {
+	const fromCore = { paths: [path.dirname(require.resolve('n8n-core'))] };
+	/* eslint-disable @typescript-eslint/no-require-imports */
+	const di = require(require.resolve('@n8n/di', fromCore)) as { Container: typeof Container };
+	const common = require(require.resolve('@n8n/backend-common', fromCore)) as {
+		Logger: typeof Logger;
+	};
+	/* eslint-enable @typescript-eslint/no-require-imports */
+	// n8n's Logger turns the levels below its own into no-ops when it is created: debug lines are
+	// only seen when the level is debug from the start (the first Logger of this test file).
+	const level = process.env.N8N_LOG_LEVEL;
+	process.env.N8N_LOG_LEVEL = 'debug';
+	let logger: Logger;
+	try {
+		logger = di.Container.get(common.Logger);
+	} finally {
+		// Other test files in this worker keep n8n's default level.
+		if (level === undefined) delete process.env.N8N_LOG_LEVEL;
+		else process.env.N8N_LOG_LEVEL = level;
+	}
+	if ((logger as unknown as { level: string }).level !== 'debug')
+		throw new Error('n8n logged below debug before the capture started: capture first');
+	return logger;
+}
 
 export interface LogEntry {
 	level: string;
@@ -14,7 +45,7 @@ export interface LogEntry {
  */
 export function captureN8nLogs(): { entries: LogEntry[]; text(): string; stop(): void } {
 	// Creating n8n's Logger also points LoggerProxy at it.
-	const logger = Container.get(Logger);
+	const logger = n8nCoreLogger();
 	const entries: LogEntry[] = [];
 	Object.defineProperty(logger, 'log', {
 		configurable: true,
@@ -28,11 +59,16 @@ export function captureN8nLogs(): { entries: LogEntry[]; text(): string; stop():
 	};
 }
 
-/** Metadata as text: errors with their message, stack and causes; cycles cut. */
+/**
+ * Metadata as text: errors with their message, stack and causes; cycles cut. A node's parameters
+ * (logged with a failed node at debug level) are the workflow as staff saved it, not something a
+ * node says, and are left out.
+ */
 function serialise(value: unknown): string {
 	const seen = new WeakSet<object>();
-	return JSON.stringify(value, (_, v: unknown) => {
+	return JSON.stringify(value, (key, v: unknown) => {
 		if (!v || typeof v !== 'object') return v;
+		if (key === 'node' && 'parameters' in v) return '[node]';
 		if (seen.has(v)) return '[cycle]';
 		seen.add(v);
 		return v instanceof Error
