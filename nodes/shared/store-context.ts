@@ -1,5 +1,6 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { mapEachItem, type NodeOutputs } from './each-item';
 import { storeFor, type ConsentStoreCredential, type OpenedStore } from './store-cache';
 
 /** The credential type of the consent store; both action nodes and the trigger use it. */
@@ -26,5 +27,19 @@ export async function createStoreContext(
 	return {
 		credential,
 		open: () => (opened ??= storeFor(credential, { pseudonymPrefix: pseudonymPrefix?.() })),
+	};
+}
+
+/**
+ * The `execute` of an operation that handles each item with the store: the store is opened once
+ * (when that fails the node stops before any item), then every item is handled as `mapEachItem`
+ * does (its JSON, or its error with Continue On Fail).
+ */
+export function eachItemWithStore(
+	handle: (this: IExecuteFunctions, opened: OpenedStore, itemIndex: number) => Promise<IDataObject>,
+): (this: IExecuteFunctions, context: StoreContext) => Promise<NodeOutputs> {
+	return async function execute(this: IExecuteFunctions, context: StoreContext) {
+		const opened = await context.open();
+		return mapEachItem(this, async (i) => handle.call(this, opened, i));
 	};
 }

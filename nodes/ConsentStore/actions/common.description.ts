@@ -47,3 +47,23 @@ export const regionProperty: INodeProperties = {
 	description:
 		'Two-letter country code for numbers written without country code (DE, AT, SI, CH, …)',
 };
+
+/** Who a subscriber is to staff; never a phone number. */
+export const pseudonymProperty: INodeProperties = {
+	displayName: 'Pseudonym',
+	name: 'pseudonym',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'Gast_0001',
+};
+
+/** A number typed by staff; the Default Region reads it when it has no country code. */
+export const phoneProperty: INodeProperties = {
+	displayName: 'Phone Number',
+	name: 'phone',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: '+49 151 23456789',
+};

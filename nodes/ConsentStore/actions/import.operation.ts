@@ -3,8 +3,7 @@ import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 import { importContacts, type ImportFormat } from '../../core/consent';
 import { InputError } from '../../core/errors';
 import type { Language } from '../../core/store';
-import { mapEachItem } from '../../shared/each-item';
-import type { ConsentContext, OperationResult } from './context';
+import { eachItemWithStore } from '../../shared/store-context';
 import { readRegion } from './parameters';
 
 export const description = updateDisplayOptions({ show: { operation: ['import'] } }, [
@@ -74,28 +73,22 @@ export const description = updateDisplayOptions({ show: { operation: ['import'] 
 ]);
 
 /** Takes over the contact list of the phone the service used before. One item = one list. */
-export async function execute(
-	this: IExecuteFunctions,
-	context: ConsentContext,
-): Promise<OperationResult> {
-	const { store } = await context.open();
-	return mapEachItem(this, async (i) => {
-		const summary = await importContacts(store, await readList(this, i), {
-			format: this.getNodeParameter('format', i) as ImportFormat,
-			defaultRegion: readRegion(this, i),
-			language: this.getNodeParameter('defaultLanguage', i) as Language,
-			textVersion: this.getNodeParameter('consentTextVersion', i) as string,
-			onInvalid: this.getNodeParameter('onInvalid', i) as 'abort' | 'skip',
-		});
-		return {
-			imported: summary.imported,
-			alreadySubscribed: summary.alreadySubscribed,
-			duplicatesInFile: summary.duplicatesInFile,
-			invalidLines: summary.invalid.map((p) => ({ line: p.line, reason: p.reason })),
-			pseudonyms: summary.pseudonyms,
-		};
+export const execute = eachItemWithStore(async function ({ store }, i) {
+	const summary = await importContacts(store, await readList(this, i), {
+		format: this.getNodeParameter('format', i) as ImportFormat,
+		defaultRegion: readRegion(this, i),
+		language: this.getNodeParameter('defaultLanguage', i) as Language,
+		textVersion: this.getNodeParameter('consentTextVersion', i) as string,
+		onInvalid: this.getNodeParameter('onInvalid', i) as 'abort' | 'skip',
 	});
-}
+	return {
+		imported: summary.imported,
+		alreadySubscribed: summary.alreadySubscribed,
+		duplicatesInFile: summary.duplicatesInFile,
+		invalidLines: summary.invalid.map((p) => ({ line: p.line, reason: p.reason })),
+		pseudonyms: summary.pseudonyms,
+	};
+});
 
 async function readList(fn: IExecuteFunctions, i: number): Promise<string> {
 	if (fn.getNodeParameter('inputSource', i) === 'text')

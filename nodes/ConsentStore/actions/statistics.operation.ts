@@ -1,7 +1,6 @@
-import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapEachItem } from '../../shared/each-item';
-import type { ConsentContext, OperationResult } from './context';
+import { eachItemWithStore } from '../../shared/store-context';
 
 export const description = updateDisplayOptions({ show: { operation: ['statistics'] } }, [
 	{
@@ -15,20 +14,14 @@ export const description = updateDisplayOptions({ show: { operation: ['statistic
 ]);
 
 /** Counts only: subscribers by source and language, joins and leaves per day. */
-export async function execute(
-	this: IExecuteFunctions,
-	context: ConsentContext,
-): Promise<OperationResult> {
-	const { store } = await context.open();
-	return mapEachItem(this, async (i) => {
-		const stats = await store.statistics({ days: this.getNodeParameter('days', i) as number });
-		return {
-			subscribers: stats.subscribers,
-			bySource: { ...stats.bySource },
-			byLanguage: { ...stats.byLanguage },
-			joins: stats.days.reduce((n, d) => n + d.joins, 0),
-			leaves: stats.days.reduce((n, d) => n + d.leaves, 0),
-			days: stats.days.map((d) => ({ ...d })),
-		};
-	});
-}
+export const execute = eachItemWithStore(async function ({ store }, i) {
+	const stats = await store.statistics({ days: this.getNodeParameter('days', i) as number });
+	return {
+		subscribers: stats.subscribers,
+		bySource: { ...stats.bySource },
+		byLanguage: { ...stats.byLanguage },
+		joins: stats.days.reduce((n, d) => n + d.joins, 0),
+		leaves: stats.days.reduce((n, d) => n + d.leaves, 0),
+		days: stats.days.map((d) => ({ ...d })),
+	};
+});

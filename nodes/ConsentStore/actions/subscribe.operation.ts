@@ -1,18 +1,13 @@
-import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Language } from '../../core/store';
-import { mapEachItem } from '../../shared/each-item';
-import type { ConsentContext, OperationResult } from './context';
+import { eachItemWithStore } from '../../shared/store-context';
+import { phoneProperty } from './common.description';
 import { readPhone } from './parameters';
 
 export const description = updateDisplayOptions({ show: { operation: ['subscribe'] } }, [
 	{
-		displayName: 'Phone Number',
-		name: 'phone',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '+49 151 23456789',
+		...phoneProperty,
 		description:
 			'Number from the paper sign-up; without country code the default region applies. It is stored encrypted and never shown in the output.',
 	},
@@ -27,24 +22,18 @@ export const description = updateDisplayOptions({ show: { operation: ['subscribe
 ]);
 
 /** Staff enter a paper sign-up by hand. */
-export async function execute(
-	this: IExecuteFunctions,
-	context: ConsentContext,
-): Promise<OperationResult> {
-	const { store } = await context.open();
-	return mapEachItem(this, async (i) => {
-		const result = await store.subscribe({
-			identity: { phone: readPhone(this, i) },
-			language: this.getNodeParameter('defaultLanguage', i) as Language,
-			source: 'manual',
-			keyword: (this.getNodeParameter('consentNote', i, '') as string).trim() || 'manual',
-			textVersion: this.getNodeParameter('consentTextVersion', i) as string,
-		});
-		return {
-			action: result.status === 'created' ? 'subscribed' : 'already_subscribed',
-			pseudonym: result.subscriber.pseudonym,
-			language: result.subscriber.language,
-			consentAt: result.subscriber.consentAt.toISOString(),
-		};
+export const execute = eachItemWithStore(async function ({ store }, i) {
+	const result = await store.subscribe({
+		identity: { phone: readPhone(this, i) },
+		language: this.getNodeParameter('defaultLanguage', i) as Language,
+		source: 'manual',
+		keyword: (this.getNodeParameter('consentNote', i, '') as string).trim() || 'manual',
+		textVersion: this.getNodeParameter('consentTextVersion', i) as string,
 	});
-}
+	return {
+		action: result.status === 'created' ? 'subscribed' : 'already_subscribed',
+		pseudonym: result.subscriber.pseudonym,
+		language: result.subscriber.language,
+		consentAt: result.subscriber.consentAt.toISOString(),
+	};
+});

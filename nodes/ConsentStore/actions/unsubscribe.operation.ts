@@ -1,7 +1,7 @@
-import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { mapEachItem } from '../../shared/each-item';
-import type { ConsentContext, OperationResult } from './context';
+import { eachItemWithStore } from '../../shared/store-context';
+import { phoneProperty, pseudonymProperty } from './common.description';
 import { readPhone, readPseudonym } from './parameters';
 
 export const description = updateDisplayOptions({ show: { operation: ['unsubscribe'] } }, [
@@ -16,39 +16,23 @@ export const description = updateDisplayOptions({ show: { operation: ['unsubscri
 		default: 'pseudonym',
 	},
 	{
-		displayName: 'Pseudonym',
-		name: 'pseudonym',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'Gast_0001',
+		...pseudonymProperty,
 		displayOptions: { show: { identifyBy: ['pseudonym'] } },
 	},
 	{
-		displayName: 'Phone Number',
-		name: 'phone',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '+49 151 23456789',
+		...phoneProperty,
 		displayOptions: { show: { identifyBy: ['phone'] } },
 	},
 ]);
 
 /** Removes a person at their request made outside WhatsApp (letter, phone call, counter). */
-export async function execute(
-	this: IExecuteFunctions,
-	context: ConsentContext,
-): Promise<OperationResult> {
-	const { store } = await context.open();
-	return mapEachItem(this, async (i) => {
-		const input = { source: 'manual' as const, keyword: 'manual' };
-		const result =
-			this.getNodeParameter('identifyBy', i) === 'phone'
-				? await store.unsubscribe({ phone: readPhone(this, i) }, input)
-				: await store.unsubscribePseudonym(readPseudonym(this, i), input);
-		return result.status === 'deleted'
-			? { action: 'unsubscribed', pseudonym: result.pseudonym }
-			: { action: 'not_subscribed' };
-	});
-}
+export const execute = eachItemWithStore(async function ({ store }, i) {
+	const input = { source: 'manual' as const, keyword: 'manual' };
+	const result =
+		this.getNodeParameter('identifyBy', i) === 'phone'
+			? await store.unsubscribe({ phone: readPhone(this, i) }, input)
+			: await store.unsubscribePseudonym(readPseudonym(this, i), input);
+	return result.status === 'deleted'
+		? { action: 'unsubscribed', pseudonym: result.pseudonym }
+		: { action: 'not_subscribed' };
+});

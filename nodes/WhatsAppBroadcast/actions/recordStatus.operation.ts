@@ -1,8 +1,7 @@
-import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { recordDeliveryStatus } from '../../core/broadcast';
-import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
-import type { BroadcastContext } from './context';
+import { eachItemWithStore } from '../../shared/store-context';
 
 export const description = updateDisplayOptions({ show: { operation: ['recordStatus'] } }, [
 	{
@@ -37,17 +36,13 @@ export const description = updateDisplayOptions({ show: { operation: ['recordSta
 ]);
 
 /** Applies the trigger's status items to the ledger: idempotent, and a late `delivered` never undoes `read`. */
-export async function execute(
-	this: IExecuteFunctions,
-	context: BroadcastContext,
-): Promise<NodeOutputs> {
-	const { store, keys } = await context.open();
-	return mapEachItem(this, async (i) => ({
+export const execute = eachItemWithStore(async function ({ store, keys }, i) {
+	return {
 		...(await recordDeliveryStatus(store, keys, {
 			messageId: this.getNodeParameter('messageId', i, ''),
 			status: this.getNodeParameter('status', i, ''),
 			time: this.getNodeParameter('time', i, ''),
 			errorCode: this.getNodeParameter('errorCode', i, ''),
 		})),
-	}));
-}
+	};
+});
