@@ -5,7 +5,7 @@ import type { NodeOutputs } from './each-item';
 import { toNodeError } from './node-errors';
 
 /**
- * One operation of a node (STYLE.md §2): `actions/<name>.operation.ts` exports its parameters
+ * One operation of a node: `actions/<name>.operation.ts` exports its parameters
  * (each shown only for its operation, see `updateDisplayOptions`) and `execute`, which receives
  * what the node's context opens on demand.
  */

@@ -6,7 +6,10 @@ import { storeFor, type ConsentStoreCredential, type OpenedStore } from './store
 /** The credential type of the consent store; both action nodes and the trigger use it. */
 export const STORE_CREDENTIAL = 'consentStoreDb';
 
-/** What every operation of both action nodes receives (STYLE.md §3). */
+/**
+ * What every operation of both action nodes receives: the router builds it, so an operation reads
+ * parameters and calls the core, and never opens a store or client itself.
+ */
 export interface StoreContext {
 	/** The Consent Store Database credential of this node. */
 	credential: ConsentStoreCredential;

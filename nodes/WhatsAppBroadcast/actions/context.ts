@@ -7,7 +7,7 @@ import { createStoreContext, type StoreContext } from '../../shared/store-contex
 
 export type { ApiSettings };
 
-/** What operations work with (STYLE.md §3): the store and the Cloud API client, each opened on first use. */
+/** What operations work with: the store and the Cloud API client, each opened on first use. */
 export interface BroadcastContext extends StoreContext {
 	/** The Cloud API client, built on first use: Report and Record Status never need it. */
 	api(): Promise<CloudApiClient>;
