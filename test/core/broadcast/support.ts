@@ -128,32 +128,11 @@ export function rigPerTest(options: RigOptions = {}): Rig {
 		await current?.close();
 		current = undefined;
 	});
-	const rig = (): Rig => {
-		if (!current) throw new Error('The rig exists only while a test runs');
-		return current;
-	};
-	return {
-		get store() {
-			return rig().store;
+	// Each property is read from the rig of the test that runs now.
+	return new Proxy({} as Rig, {
+		get(_, name) {
+			if (!current) throw new Error('The rig exists only while a test runs');
+			return Reflect.get(current, name);
 		},
-		get db() {
-			return rig().db;
-		},
-		get sim() {
-			return rig().sim;
-		},
-		get client() {
-			return rig().client;
-		},
-		get channel() {
-			return rig().channel;
-		},
-		get phones() {
-			return rig().phones;
-		},
-		counts: (phones) => rig().counts(phones),
-		send: (key, sendOptions) => rig().send(key, sendOptions),
-		clientWith: (overrides) => rig().clientWith(overrides),
-		close: () => rig().close(),
-	};
+	});
 }
