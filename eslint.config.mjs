@@ -6,7 +6,7 @@ export default [
 	...configWithoutCloudSupport,
 	{ ignores: ['.ci-results/**', 'coverage/**'] },
 	{
-		// The domain core stays n8n-free (STYLE.md §1): nodes adapt it, never the other way round.
+		// The domain core stays n8n-free (ARCHITECTURE.md, Layers): nodes adapt it, never the other way round.
 		files: ['nodes/core/**/*.ts'],
 		rules: {
 			// Core errors extend our own hierarchy; nodes/shared/node-errors.ts turns them into n8n errors.

@@ -22,7 +22,7 @@ function join(phone: string, extra: Partial<SubscribeInput> = {}): SubscribeInpu
 
 const left = { source: 'whatsapp' as const, keyword: 'stop' };
 
-/** The one contract both backends must meet (STYLE.md §4). */
+/** The one contract both backends must meet (ARCHITECTURE.md, The store). */
 export function describeConsentStore(makeBackend: () => TempStore): void {
 	const each = storePerTest(makeBackend);
 

@@ -30,9 +30,9 @@ export interface BroadcastSummary {
 
 /**
  * Sends one announcement through the channel to everyone in its audience not yet sent for its key
- * (STYLE.md §5): page from the store cursor → write intent → take a token → send → record the
- * answer. A send holds its in-flight slot until its outcome is durable, so a crash leaves at most
- * `maxInFlight` sends unsettled.
+ * (ARCHITECTURE.md, Data flow): page from the store cursor → write intent → take a token → send →
+ * record the answer. A send holds its in-flight slot until its outcome is durable, so a crash
+ * leaves at most `maxInFlight` sends unsettled.
  */
 export async function sendBroadcast<Message>(
 	store: BroadcastStore,

@@ -1,6 +1,6 @@
 /**
- * WhatsApp Cloud API wire types, named by direction (STYLE.md §7): `Client*` is what we send,
- * `Server*` what Meta answers. Only the fields we use are typed.
+ * WhatsApp Cloud API wire types, named by direction (ARCHITECTURE.md, How to add … a channel):
+ * `Client*` is what we send, `Server*` what Meta answers. Only the fields we use are typed.
  */
 
 export interface ClientTextParameter {
