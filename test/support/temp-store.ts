@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { Client } from 'pg';
 
+import type { LanguageCatalogue } from '../../nodes/core/language';
 import type { PrivacyKeys } from '../../nodes/core/privacy/keys';
 import { openStore, type Store } from '../../nodes/core/store';
 import { closeAllStores } from '../../nodes/shared/store-cache';
@@ -26,6 +27,8 @@ export const PG = {
 export interface OpenOptions {
 	keys?: PrivacyKeys;
 	pseudonymPrefix?: string;
+	/** The languages the store's statistics list; the service's catalogue unless given. */
+	languages?: LanguageCatalogue;
 }
 
 /**
@@ -81,6 +84,7 @@ export function tempSqlite(): TempSqlite {
 			path: file,
 			keys: options.keys ?? testKeys,
 			pseudonymPrefix: options.pseudonymPrefix,
+			languages: options.languages,
 		}),
 	);
 	return {
@@ -130,6 +134,7 @@ export function tempPostgres(): TempPostgres {
 			schema,
 			keys: options.keys ?? testKeys,
 			pseudonymPrefix: options.pseudonymPrefix,
+			languages: options.languages,
 		}),
 	);
 	return {

@@ -14,7 +14,7 @@ import {
 	type LanguageEntry,
 } from '../../../nodes/core/language';
 import { sealSender } from '../../../nodes/core/privacy/sealer';
-import { openStore, type Store } from '../../../nodes/core/store';
+import type { Store } from '../../../nodes/core/store';
 import { pseudonymPrefixFor } from '../../../nodes/core/store/pseudonym';
 import { tempSqlite, type TempSqlite } from '../../support/temp-store';
 import { testKeys as keys } from '../../support/test-key';
@@ -72,18 +72,12 @@ describe('one language catalogue: a new language is one entry', () => {
 	};
 	beforeEach(async () => {
 		db = tempSqlite();
-		store = await openStore({
-			backend: 'sqlite',
-			path: db.file,
-			keys,
+		store = await db.open({
 			languages: catalogue,
 			pseudonymPrefix: pseudonymPrefixFor(XX, '', catalogue),
 		});
 	});
-	afterEach(async () => {
-		await store.close();
-		await db.dispose();
-	});
+	afterEach(() => db.dispose());
 
 	it('its keywords join, inform and leave, answered with its own replies and date format', async () => {
 		const joined = await processMessage(store, keys, message('Enrolo!'), options);
