@@ -34,10 +34,13 @@ import { ListEntryError } from './list-entry-error';
 
 const DAY_MS = 86_400_000;
 
-/** The store's parts that the façade does not own itself (it opens, migrates and closes). */
+/** The consent half without what the whole store does itself (migrate, close: see index.ts). */
 export type ConsentPart = Omit<ConsentStore, 'migrate' | 'close'>;
 
-/** The consent half of the store: subscribers, pseudonyms, audit log, webhook dedupe. */
+/**
+ * The consent half of the store: subscribers, pseudonyms, audit log, webhook dedupe. A plain object
+ * of closures over the driver, so the store is these methods and the ledger's spread side by side.
+ */
 export function sqlConsent(
 	db: SqlDriver,
 	codec: IdentityCodec,

@@ -123,8 +123,12 @@ function renderValue(value: unknown, label: string, max: number): string {
 	return text;
 }
 
-/** Meta's code for the subscriber's language (the catalogue's); an unknown code is sent as stored. */
+/** Meta's code for each language of the catalogue, looked up once per recipient. */
+const TEMPLATE_LANGUAGES: ReadonlyMap<string, string> = new Map(
+	CATALOGUE.entries.map((entry) => [entry.code, entry.templateLanguage]),
+);
+
+/** Meta's code for the subscriber's language; a code the catalogue lacks is sent as stored. */
 function templateLanguage(recipient: Recipient): string {
-	const { language } = recipient;
-	return CATALOGUE.has(language) ? CATALOGUE.entry(language).templateLanguage : language;
+	return TEMPLATE_LANGUAGES.get(recipient.language) ?? recipient.language;
 }
