@@ -1,16 +1,13 @@
 import { parsePhoneNumberWithError } from 'libphonenumber-js';
 
+import { digitRuns as runsIn } from '../../nodes/core/digit-runs';
+
 /**
  * Finds a phone number in text in every form we know it can leak in: the digits however they are
  * written (spaced, bracketed, slashed, dashed, with NBSP, national with a trunk 0, international
  * with + or 00), the last eight digits, and base64 of the digits at each byte alignment (Meta's
  * wamids carry the number that way).
  */
-
-/** Characters people and programs put between the digits of a phone number. */
-const SEPARATOR = String.raw`[\s\-\u2010-\u2015\/.()+]`;
-/** A run of digits with separators between them: `+49 (151) 234-56 78` is one run. */
-const DIGIT_RUN = new RegExp(String.raw`\d(?:${SEPARATOR}{0,3}\d)*`, 'g');
 
 /**
  * The digit strings a number is searched for, normalised: in E.164 (`4915112345678`), the national
@@ -55,7 +52,7 @@ export function digitRuns(text: string): string[] {
 	const unescaped = text
 		.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
 		.replace(/\\[nrt]/g, ' ');
-	return (unescaped.match(DIGIT_RUN) ?? []).map((run) => run.replace(/\D/g, ''));
+	return runsIn(unescaped);
 }
 
 /** Where `text` reveals one of `phones` (E.164 digits, no `+`); empty when it reveals none. */

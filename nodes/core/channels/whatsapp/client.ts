@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
+import { maskDigitRuns } from '../../digit-runs';
 import { ConfigError } from '../../errors';
 import { abortAdvice, classifyError } from './classify';
 import { CloudApiError } from './errors';
@@ -228,7 +229,7 @@ function interpret(status: number, text: string, proxy: ProxyServer | undefined)
 	// Meta's `message` names the code and a title; `details` may echo the number, so it is not used.
 	const title =
 		typeof error?.message === 'string'
-			? error.message.replace(/\d{7,}/g, '…')
+			? maskDigitRuns(error.message, 7)
 			: `HTTP ${status}${proxy ? ` (through the proxy ${proxy.display})` : ''}`;
 	const advice = retryClass === 'abort' ? `. ${abortAdvice(code, status)}` : '';
 	return {
