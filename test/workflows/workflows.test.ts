@@ -279,6 +279,16 @@ describe('the error workflow (alerts for staff)', () => {
 		},
 	);
 
+	it.each([['fr'], [''], [undefined]])('in German when staffLanguage is %p', (staffLanguage) => {
+		const item = { ...failure, staffLanguage };
+		expect(evaluateParameter(alerts, 'E-mail Staff', 'subject', item)).toBe(
+			'Fehler: Civic Broadcast: CMS Announcements',
+		);
+		expect(String(evaluateParameter(alerts, 'E-mail Staff', 'text', item))).toContain(
+			'Grund: ' + failure.execution.error.message,
+		);
+	});
+
 	it('reports a trigger that failed to start (no execution) with its reason', () => {
 		const item = {
 			trigger: { error: { message: 'The consent store is unreachable' }, mode: 'trigger' },
@@ -390,6 +400,16 @@ describe('staff-facing texts in German, Slovenian and English, chosen by one set
 			staffLanguage: language,
 		});
 		expect(String(value)).toContain(expected[language]);
+	});
+
+	it.each(
+		Object.entries(ASK_STAFF_TEXTS).flatMap(([path, expected]) =>
+			['fr', '', undefined].map((staffLanguage) => [path, staffLanguage, expected] as const),
+		),
+	)('Ask Staff %s in German when staffLanguage is %p', (path, staffLanguage, expected) => {
+		const workflow = loadWorkflow('subscriptions.json');
+		const value = evaluateParameter(workflow, 'Ask Staff', path, { ...question, staffLanguage });
+		expect(String(value)).toContain(expected.de);
 	});
 
 	it('the staff answer is read from the form’s one field, whatever the label’s language', () => {
