@@ -23,6 +23,3 @@ export class DecryptionError extends CivicBroadcastError {}
 
 /** A message was not sent: the channel refused it, or never answered (the message says which). */
 export class SendError extends CivicBroadcastError {}
-
-/** A webhook signature is missing, malformed or wrong. */
-export class SignatureError extends CivicBroadcastError {}

@@ -1,7 +1,7 @@
 import type { FunctionsBase } from 'n8n-workflow';
 
 /** The credential type of the WhatsApp Cloud API side: one Meta app and one business number. */
-export const API_CREDENTIAL = 'whatsAppBroadcastApi';
+const API_CREDENTIAL = 'whatsAppBroadcastApi';
 
 /** Defaults of the credential's fields; the credential form shows the same. */
 export const DEFAULT_BASE_URL = 'https://graph.facebook.com';

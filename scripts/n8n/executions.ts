@@ -27,7 +27,7 @@ async function listExecutions(
 	return data.results;
 }
 
-export async function currentExecutions(
+async function currentExecutions(
 	baseUrl: string,
 	cookie: string,
 	workflowId: string,

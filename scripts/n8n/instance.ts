@@ -72,7 +72,7 @@ export interface N8nInstance {
  * `count` distinct free loopback ports, none of them in `exclude`. The listeners stay open until
  * all are chosen, so the kernel cannot hand out the same port twice.
  */
-export async function freePorts(count: number, exclude: readonly number[] = []): Promise<number[]> {
+async function freePorts(count: number, exclude: readonly number[] = []): Promise<number[]> {
 	const servers: Server[] = [];
 	const ports: number[] = [];
 	try {

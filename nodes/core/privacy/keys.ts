@@ -56,7 +56,7 @@ export function blindIndex(
  * remembered for 7 days (Meta's retry horizon); a chance collision among them is negligible.
  * Stored refs have this length (store migration 4 shortened older, full-length ones).
  */
-export const EVENT_REF_LENGTH = 22;
+const EVENT_REF_LENGTH = 22;
 
 /**
  * The one reference to a webhook event (see `eventKey`): a keyed hash that is stable per

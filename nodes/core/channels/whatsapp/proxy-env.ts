@@ -90,7 +90,7 @@ function inRange(cidr: string, host: string): boolean {
  * Reads a proxy URL such as `http://user:pa%40ss@proxy.example:3128` (the scheme may be left out).
  * Error messages never repeat the value: it may hold a password.
  */
-export function parseProxyUrl(value: string, source: string): ProxyServer {
+function parseProxyUrl(value: string, source: string): ProxyServer {
 	let url: URL;
 	try {
 		url = new URL(value.includes('://') ? value : `http://${value}`);
