@@ -9,6 +9,9 @@
  *       # default), `proxy` (http forwarded by a local proxy), `https` (TLS front, no proxy),
  *       # `https-proxy` (TLS inside CONNECT tunnels). The proxy and TLS front run in a process of
  *       # their own (bench/route-helper.ts).
+ *
+ * Why this file is long: one scenario per figure the README reports (rates, throughput per
+ * route, memory), all over one simulator child process; split up, the printed report would scatter.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

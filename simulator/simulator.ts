@@ -1,3 +1,7 @@
+/**
+ * Why this file is long: the simulator's HTTP front, one class: every Meta route with its
+ * fault injection and the inspection methods tests call; its rules live in the modules it imports.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 

@@ -80,6 +80,10 @@ function findCycle(graph: Map<string, string[]>): string[] | undefined {
 }
 
 const files = [...tsFilesUnder(NODES), ...tsFilesUnder(path.join(ROOT, 'credentials'))];
+/** The size rule holds for the whole repository's code, not only the package. */
+const allCode = ['nodes', 'credentials', 'simulator', 'scripts', 'bench', 'test'].flatMap((dir) =>
+	tsFilesUnder(path.join(ROOT, dir)),
+);
 const imports = new Map(files.map((file) => [file, importsOf(file)]));
 const coreFiles = files.filter((file) => inside(file, CORE));
 
@@ -142,7 +146,7 @@ describe('architecture: the layers hold in the imports', () => {
 	});
 
 	it(`has no module over ${MAX_LINES} lines without "${LONG_REASON}" in its top comment`, () => {
-		const long = files.flatMap((file) => {
+		const long = allCode.flatMap((file) => {
 			const text = readFileSync(file, 'utf8');
 			const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
 			if (lines <= MAX_LINES) return [];

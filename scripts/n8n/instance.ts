@@ -2,6 +2,9 @@
  * A real n8n process with our package installed, credentials and workflows imported and
  * published, on a free loopback port with a fresh user folder. Used by the end-to-end tests
  * and the sandbox. Each n8n pitfall this works around is explained where it is handled.
+ *
+ * Why this file is long: one n8n process's lifecycle (ports, environment, start, readiness,
+ * stop with its task runner) is one sequence of workarounds that only make sense together.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,3 +1,7 @@
+/**
+ * Why this file is long: one contract for both backends: every promise of the store in
+ * one suite, so SQLite and PostgreSQL cannot drift apart.
+ */
 import { DecryptionError } from '../../nodes/core/errors';
 import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
 import { EVERYONE, type SubscribeInput } from '../../nodes/core/store';

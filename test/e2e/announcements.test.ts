@@ -3,6 +3,9 @@
  * them: citizens subscribe, receive news-feed and CMS announcements, leave, ask staff a question;
  * a forged webhook changes nothing; afterwards no phone number is in any database file.
  * The scenarios build on each other and run in order.
+ *
+ * Why this file is long: the scenarios build on each other in one real n8n, so they stay
+ * in one file and run in order.
  */
 import { derivePrivacyKeys } from '../../nodes/core/privacy/keys';
 import { openStore, type Store } from '../../nodes/core/store';

@@ -1,3 +1,7 @@
+/**
+ * Why this file is long: it drives n8n-core's WebhookContext for every webhook method our
+ * trigger has (setup, handshake, delivery) with the additional data n8n builds; the parts only run together.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 import { HookContext, WebhookContext } from 'n8n-core';

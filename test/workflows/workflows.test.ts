@@ -4,6 +4,9 @@
  * only to existing nodes, keep execution data out of n8n's database, and reference credentials
  * by our two types or a base-node type. The end-to-end suite imports and publishes them in a
  * real n8n; this suite catches mistakes without one.
+ *
+ * Why this file is long: the same rules for every exported file, then the error workflow,
+ * the CMS answer and the staff texts, all over one loader and expression evaluator.
  */
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 

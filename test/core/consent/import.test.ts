@@ -1,3 +1,7 @@
+/**
+ * Why this file is long: CSV and vCard are one import feature; their cases share fixtures
+ * and the checks against a real store at the end.
+ */
 import fc from 'fast-check';
 import {
 	importContacts,
