@@ -4,6 +4,7 @@ import {
 	checkSignature,
 	receiveDelivery as sealDelivery,
 	type DedupeStorage,
+	type DeliveryCounts,
 } from '../../core/webhook';
 import { readApiCredential } from '../../shared/api-credential';
 import { storeFor, type ConsentStoreCredential } from '../../shared/store-cache';
@@ -43,6 +44,19 @@ function dedupeStorage(
 			maxEntries: options.staticDataMaxEntries,
 		};
 	return { kind: 'store', open: async () => (await storeFor(await consent())).store };
+}
+
+/**
+ * Junk identities (sender `0`, a 205-digit string, …) were dropped by the core: say how many, but
+ * never which, so the log does not become the place they are kept.
+ */
+function logImplausible(log: (level: 'warn', message: string) => void, counts: DeliveryCounts) {
+	const senders = counts.implausible_sender ?? 0;
+	const recipients = counts.implausible_recipient ?? 0;
+	if (senders > 0)
+		log('warn', `dropped ${senders} message(s) from an implausible sender, nothing stored`);
+	if (recipients > 0)
+		log('warn', `dropped ${recipients} status(es) for an implausible recipient, nothing stored`);
 }
 
 /**
@@ -97,6 +111,7 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		dedupe: dedupeStorage(this, consent, options),
 		now: new Date(),
 	});
+	logImplausible(log, outcome.counts);
 	if (outcome.kind === 'failed') {
 		// A store that is down or a missing key: answer 500 so Meta redelivers later.
 		log('error', `delivery not processed, Meta will retry: ${outcome.reason}`, outcome.counts);

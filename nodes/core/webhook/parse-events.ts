@@ -1,3 +1,4 @@
+import { hasPlausibleIdentity } from './identity';
 import {
 	MEDIA_TYPES,
 	MESSAGE_TYPES,
@@ -19,6 +20,8 @@ type Json = Record<string, unknown>;
  * Turns a webhook body into events: every `entry[] → changes[] → value.messages[] / statuses[]`
  * and every `user_preferences` update, in order. Never throws and never trusts a shape: whatever
  * does not fit is skipped and counted by reason (the counts are safe to log, the parts are not).
+ * A sender or recipient that is neither a plausible number nor a well-formed user ID is skipped
+ * here too, so junk identities are never sealed, stored or emitted.
  */
 export function parseEvents(body: unknown): ParsedDelivery {
 	const events: WebhookEvent[] = [];
@@ -59,13 +62,15 @@ function parseMessagesValue(value: Json, events: WebhookEvent[], skip: (r: SkipR
 	const contacts = contactsOf(value.contacts);
 	for (const raw of arrayOf(value.messages)) {
 		const message = parseMessage(raw, phoneNumberId, contacts);
-		if (message) events.push(message);
-		else skip('malformed_message');
+		if (!message) skip('malformed_message');
+		else if (!hasPlausibleIdentity(message.from, message.userId)) skip('implausible_sender');
+		else events.push(message);
 	}
 	for (const raw of arrayOf(value.statuses)) {
 		const status = parseStatus(raw, phoneNumberId);
-		if (status) events.push(status);
-		else skip('malformed_status');
+		if (!status) skip('malformed_status');
+		else if (!plausibleRecipient(status)) skip('implausible_recipient');
+		else events.push(status);
 	}
 }
 
@@ -73,9 +78,17 @@ function parsePreferences(value: Json, events: WebhookEvent[], skip: (r: SkipRea
 	const phoneNumberId = phoneNumberIdOf(value);
 	for (const raw of arrayOf(value.user_preferences)) {
 		const preference = parsePreference(raw, phoneNumberId);
-		if (preference) events.push(preference);
-		else skip('malformed_preference');
+		if (!preference) skip('malformed_preference');
+		else if (!hasPlausibleIdentity(preference.from, preference.userId)) {
+			skip('implausible_sender');
+		} else events.push(preference);
 	}
+}
+
+/** A status that names nobody stays (it still completes the ledger); one that names junk does not. */
+function plausibleRecipient(status: StatusEvent): boolean {
+	if (status.recipient === undefined && status.recipientUserId === undefined) return true;
+	return hasPlausibleIdentity(status.recipient, status.recipientUserId);
 }
 
 interface ContactInfo {

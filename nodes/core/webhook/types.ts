@@ -133,7 +133,11 @@ export type SkipReason =
 	| 'unknown_field'
 	| 'malformed_message'
 	| 'malformed_status'
-	| 'malformed_preference';
+	| 'malformed_preference'
+	/** A message or preference from someone who is neither a valid number nor a BSUID. */
+	| 'implausible_sender'
+	/** A status naming a recipient who is neither a valid number nor a BSUID. */
+	| 'implausible_recipient';
 
 export interface ParsedDelivery {
 	events: WebhookEvent[];
