@@ -2,6 +2,7 @@ import { Pool, type PoolClient } from '../../vendor/pg';
 
 import { CivicBroadcastError, StoreError } from '../errors';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver';
+import { postgresUnavailable, StoreUnavailableError } from './store-errors';
 
 export interface PostgresConnection {
 	host: string;
@@ -90,6 +91,11 @@ export class PostgresDriver implements SqlDriver {
 		} catch (cause) {
 			throw this.wrap(cause);
 		}
+		// A checked-out client whose connection dies emits 'error'; unheard, that would crash n8n.
+		// The failing query rejects too, and that rejection is what callers see.
+		const ignore = () => undefined;
+		client.on('error', ignore);
+		let broken: Error | undefined;
 		try {
 			await client.query('BEGIN');
 			const result = await fn(executor(client));
@@ -98,9 +104,13 @@ export class PostgresDriver implements SqlDriver {
 		} catch (error) {
 			await client.query('ROLLBACK').catch(() => undefined);
 			// Our own errors (a taken pseudonym, a wrong key) keep their type and message.
-			throw error instanceof CivicBroadcastError ? error : this.wrap(error);
+			const wrapped = error instanceof CivicBroadcastError ? error : this.wrap(error);
+			// A connection that failed is not handed out again: the pool opens a fresh one.
+			if (wrapped instanceof StoreUnavailableError) broken = wrapped;
+			throw wrapped;
 		} finally {
-			client.release();
+			client.off('error', ignore);
+			client.release(broken);
 		}
 	}
 
@@ -108,28 +118,16 @@ export class PostgresDriver implements SqlDriver {
 		await this.pool.end();
 	}
 
-	/** Driver errors can quote row values; only the code and a fixed hint leave this function. */
+	/**
+	 * Driver errors can quote row values; only a fixed text naming the cause leaves this function.
+	 * Availability problems become a StoreUnavailableError (with whether a retry may help).
+	 */
 	wrap(cause: unknown): StoreError | unknown {
 		const error = cause as { code?: string; message?: string };
 		if (!error || typeof error !== 'object' || error instanceof StoreError) return cause;
+		const unavailable = postgresUnavailable(cause, this.where);
+		if (unavailable) return unavailable;
 		const code = error.code ?? 'unknown';
-		if (
-			['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET'].includes(code) ||
-			/timeout/i.test(error.message ?? '')
-		) {
-			return new StoreError(
-				`Cannot reach PostgreSQL at ${this.where} (${code}): check that the server runs and the credential's host, port and SSL settings.`,
-				{ cause },
-			);
-		}
-		if (code === '28P01' || code === '28000') {
-			return new StoreError(
-				`PostgreSQL at ${this.where} refused the login (${code}): check user and password.`,
-				{ cause },
-			);
-		}
-		if (code === '3D000')
-			return new StoreError(`The database at ${this.where} does not exist (${code}).`, { cause });
 		return new StoreError(`PostgreSQL at ${this.where} failed (SQLSTATE ${code}).`, { cause });
 	}
 }

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
 import { StoreError } from '../errors';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver';
+import { sqliteFileGone, sqliteUnavailable } from './store-errors';
 
 /**
  * node:sqlite is synchronous, but store methods are async and may interleave between awaits;
@@ -47,7 +48,12 @@ class SqliteConnection implements SqlDriver {
 	private readonly statements = new Map<string, StatementSync>();
 	private readonly inner: SqlExecutor;
 
-	private constructor(private readonly db: DatabaseSync) {
+	private constructor(
+		private readonly db: DatabaseSync,
+		private readonly path: string,
+		/** The file's inode when opened; undefined for an in-memory database. */
+		private readonly inode: number | undefined,
+	) {
 		this.inner = {
 			dialect: 'sqlite',
 			all: async (sql, params) => this.allNow(sql, params),
@@ -65,32 +71,50 @@ class SqliteConnection implements SqlDriver {
 			db.exec(
 				'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;',
 			);
-			return new SqliteConnection(db);
+			return new SqliteConnection(db, path, path === ':memory:' ? undefined : statSync(path).ino);
 		} catch (cause) {
-			throw new StoreError(
-				`Cannot open the SQLite database at "${path}": ${(cause as Error).message}. Check that the folder exists and n8n may write to it.`,
-				{ cause },
+			throw (
+				sqliteUnavailable(cause, path) ??
+				new StoreError(
+					`Cannot open the SQLite database at "${path}": ${(cause as Error).message}. Check that the folder exists and n8n may write to it.`,
+					{ cause },
+				)
 			);
 		}
 	}
 
 	all(sql: string, params?: SqlValue[]): Promise<Row[]> {
-		return this.exclusive(async () => this.allNow(sql, params));
+		return this.exclusive(async () => {
+			this.checkFile();
+			return this.allNow(sql, params);
+		});
 	}
 
 	run(sql: string, params?: SqlValue[]): Promise<number> {
-		return this.exclusive(async () => this.runNow(sql, params));
+		return this.exclusive(async () => {
+			this.checkFile();
+			return this.runNow(sql, params);
+		});
 	}
 
 	transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
 		return this.exclusive(async () => {
-			this.db.exec('BEGIN IMMEDIATE');
+			this.checkFile();
+			this.execNow('BEGIN IMMEDIATE');
 			try {
 				const result = await fn(this.inner);
-				this.db.exec('COMMIT');
+				this.execNow('COMMIT');
 				return result;
 			} catch (error) {
-				this.db.exec('ROLLBACK');
+				// SQLite may already have rolled back (a full disk does): a second ROLLBACK would
+				// throw "no transaction is active" and hide the error that matters.
+				if (this.db.isTransaction) {
+					try {
+						this.db.exec('ROLLBACK');
+					} catch {
+						// The error that made us roll back is the one staff need to see.
+					}
+				}
 				throw error;
 			}
 		});
@@ -106,6 +130,35 @@ class SqliteConnection implements SqlDriver {
 		return result;
 	}
 
+	/**
+	 * A file deleted (or swapped) under an open connection does not fail in SQLite: writes go to
+	 * the unlinked inode and vanish at close (reads see stale data). One stat per statement or
+	 * transaction turns that into an error.
+	 */
+	private checkFile(): void {
+		if (this.inode === undefined) return;
+		let inode: number | undefined;
+		try {
+			inode = statSync(this.path).ino;
+		} catch {
+			inode = undefined;
+		}
+		if (inode !== this.inode) throw sqliteFileGone(this.path);
+	}
+
+	/** node:sqlite's availability errors (full, read-only, locked…) become StoreUnavailableError. */
+	private mapped(error: unknown): unknown {
+		return sqliteUnavailable(error, this.path) ?? error;
+	}
+
+	private execNow(sql: string): void {
+		try {
+			this.db.exec(sql);
+		} catch (error) {
+			throw this.mapped(error);
+		}
+	}
+
 	private prepare(sql: string): StatementSync {
 		let statement = this.statements.get(sql);
 		if (!statement) {
@@ -117,10 +170,18 @@ class SqliteConnection implements SqlDriver {
 	}
 
 	private allNow(sql: string, params: SqlValue[] = []): Row[] {
-		return this.prepare(sql).all(...(params as SQLInputValue[])) as Row[];
+		try {
+			return this.prepare(sql).all(...(params as SQLInputValue[])) as Row[];
+		} catch (error) {
+			throw this.mapped(error);
+		}
 	}
 
 	private runNow(sql: string, params: SqlValue[] = []): number {
-		return Number(this.prepare(sql).run(...(params as SQLInputValue[])).changes);
+		try {
+			return Number(this.prepare(sql).run(...(params as SQLInputValue[])).changes);
+		} catch (error) {
+			throw this.mapped(error);
+		}
 	}
 }
