@@ -14,6 +14,7 @@ export interface SealedIdentity {
 const PHONE_AAD = 'subscribers.phone';
 const USER_AAD = 'subscribers.user_id';
 const CONSENT_MESSAGE_AAD = 'subscribers.consent_message_id';
+const INBOX_ITEM_AAD = 'inbox.item';
 
 export class IdentityCodec {
 	constructor(private readonly keys: PrivacyKeys) {}
@@ -52,6 +53,15 @@ export class IdentityCodec {
 
 	openConsentMessage(cipher: unknown): string | null {
 		return cipher ? decrypt(this.keys.encryption, toBuffer(cipher), CONSENT_MESSAGE_AAD) : null;
+	}
+
+	/** An inbox item (sealed sender, sealed wamid, the message text) as JSON, encrypted at rest. */
+	sealInboxItem(json: string): Buffer {
+		return encrypt(this.keys.encryption, json, INBOX_ITEM_AAD);
+	}
+
+	openInboxItem(cipher: unknown): string {
+		return decrypt(this.keys.encryption, toBuffer(cipher), INBOX_ITEM_AAD);
 	}
 
 	open(row: { phone_cipher?: unknown; user_cipher?: unknown }): Identity {

@@ -8,7 +8,9 @@ import { PostgresDriver, type PostgresConnection } from './postgres-driver';
 import { DEFAULT_PSEUDONYM_PREFIX } from './pseudonym';
 import type { SqlDriver } from './sql-driver';
 import { sqlConsent } from './sql-consent';
+import { sqlInbox } from './sql-inbox';
 import { sqlLedger } from './sql-ledger';
+import { sqlOrdered } from './sql-ordered';
 import { openSqlite } from './sqlite-driver';
 import type { Store } from './types';
 
@@ -47,6 +49,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 			pseudonymPrefix: prefix,
 			languages: config.languages ?? CATALOGUE,
 		}),
+		...sqlOrdered(driver, codec, prefix),
+		...sqlInbox(driver, codec),
 		...sqlLedger(driver, codec),
 		migrate: async () => {
 			await migrate(driver);

@@ -83,7 +83,35 @@ const MIGRATIONS: Migration[] = [
 		sqlite: [`UPDATE event_keys SET key_ref = substr(key_ref, 1, 22) WHERE length(key_ref) > 22`],
 		postgres: [`UPDATE event_keys SET key_ref = substr(key_ref, 1, 22) WHERE length(key_ref) > 22`],
 	},
+	{
+		// The durable inbox (sql-inbox.ts): a citizen's message is kept, encrypted, from the webhook's
+		// 200 until Process Message applied it, so an execution n8n fails to start loses nothing.
+		// `consent_clock` holds the Meta timestamp of the last Start or Stop applied per blind index,
+		// so a late older message never overrides a newer one (sql-ordered.ts); for someone who left
+		// it is the tombstone, pruned after 7 days.
+		version: 5,
+		sqlite: inboxMigration('BLOB'),
+		postgres: inboxMigration('BYTEA'),
+	},
 ];
+
+function inboxMigration(blobType: string): string[] {
+	return [
+		`CREATE TABLE inbox (
+			ref TEXT PRIMARY KEY,
+			item_cipher ${blobType},
+			sent_at BIGINT NOT NULL,
+			received_at BIGINT NOT NULL,
+			emitted_at BIGINT NOT NULL,
+			done_at BIGINT,
+			attempts INTEGER NOT NULL DEFAULT 0
+		)`,
+		`CREATE INDEX inbox_open ON inbox (done_at, emitted_at)`,
+		`CREATE INDEX inbox_received ON inbox (received_at)`,
+		`CREATE TABLE consent_clock (identity_index TEXT PRIMARY KEY, last_at BIGINT NOT NULL, last_action TEXT NOT NULL)`,
+		`CREATE INDEX consent_clock_last_at ON consent_clock (last_at)`,
+	];
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

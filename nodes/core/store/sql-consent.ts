@@ -177,8 +177,11 @@ export function sqlConsent(
 	};
 }
 
-/** Inserts a new subscriber, or links and returns the one this identity already belongs to. */
-async function insertSubscriber(
+/**
+ * Inserts a new subscriber, or links and returns the one this identity already belongs to. Also
+ * used by the ordered Start (sql-ordered.ts), inside its own transaction.
+ */
+export async function insertSubscriber(
 	tx: SqlExecutor,
 	codec: IdentityCodec,
 	pseudonymPrefix: string,

@@ -130,6 +130,88 @@ export interface ConsentStore {
 	close(): Promise<void>;
 }
 
+// ---- Meta-timestamp order and the durable inbox ---------------------------------------------
+
+/** Why a citizen's Start or Stop changed nothing. */
+export type NotApplied =
+	/** A Start or Stop of this person with a later Meta timestamp was applied already. */
+	| { status: 'stale' }
+	/** Its inbox row is done: another execution applied this very message. */
+	| { status: 'already_done' };
+
+/** Where a message came from: Meta's timestamp orders it, its inbox row is closed with it. */
+export interface MessageOrigin {
+	/** Meta's timestamp of the message. */
+	at: Date;
+	/** The message's inbox row (the trigger's `inbox` field); absent for items without one. */
+	inboxRef?: string;
+}
+
+/**
+ * Start and Stop from WhatsApp in Meta's timestamp order: a late older message never overrides a
+ * newer one. The last applied timestamp is kept per blind index (`consent_clock`); after a Stop
+ * that row is the tombstone (index and time, never a number), pruned after 7 days, Meta's retry
+ * horizon. On equal timestamps the Stop wins, whatever the arrival order. The inbox row is closed
+ * in the same transaction, so a message emitted twice is applied once.
+ */
+export interface OrderedConsent {
+	subscribeInOrder(
+		input: SubscribeInput,
+		origin: MessageOrigin,
+	): Promise<SubscribeResult | NotApplied>;
+	unsubscribeInOrder(
+		identity: Identity,
+		input: UnsubscribeInput,
+		origin: MessageOrigin,
+	): Promise<UnsubscribeResult | NotApplied>;
+}
+
+/** One event of a webhook delivery for `receiveEvents`: its dedupe key and, for a message, its item. */
+export interface ReceivedEvent {
+	/** The dedupe key (`eventKey`); the inbox row's ref is its keyed hash (`eventRef`). */
+	key: string;
+	/** A citizen's message: the sealed item the trigger emits, kept until it is done. */
+	inbox?: { item: Record<string, unknown>; sentAt: Date };
+}
+
+/** An inbox row handed out again (`pendingInbox`). */
+export interface InboxEntry {
+	ref: string;
+	/** The sealed item as the trigger emitted it. */
+	item: Record<string, unknown>;
+	sentAt: Date;
+	receivedAt: Date;
+	/** How many times it was handed out again, this time included. */
+	attempts: number;
+}
+
+/** `done_now`: this call closed the row; `done_before`: it was closed already; `unknown`: no row. */
+export type InboxMark = 'done_now' | 'done_before' | 'unknown';
+
+/**
+ * The durable inbox: every citizen message the webhook answered 200 for, encrypted (it holds the
+ * message text and sealed sender), until Process Message applied it. Done rows lose their item at
+ * once and are deleted after a day; open rows are deleted after 7 days.
+ */
+export interface InboxStore {
+	/**
+	 * Claims the dedupe keys and keeps the inbox items of the fresh ones, in one transaction; returns
+	 * the fresh keys in input order (as `claimEventKeys`, whose horizon applies).
+	 */
+	receiveEvents(
+		events: ReceivedEvent[],
+		input?: { now?: Date; horizonDays?: number },
+	): Promise<string[]>;
+	/** Closes inbox rows (in input order: what each was). */
+	markInboxDone(refs: string[], input?: { now?: Date }): Promise<InboxMark[]>;
+	/**
+	 * Open rows last handed out at least `olderThanMs` ago, oldest Meta timestamp first, at most
+	 * `limit`; each is counted as handed out now, so a row is not handed out again before that
+	 * time has passed once more.
+	 */
+	pendingInbox(input: { olderThanMs: number; limit: number; now?: Date }): Promise<InboxEntry[]>;
+}
+
 // ---- Broadcast ledger ---------------------------------------------------------------------
 
 export type DeliveryPolicy = 'at-least-once' | 'at-most-once';
@@ -214,4 +296,4 @@ export interface DeliveryLedger {
 }
 
 /** What both backends provide. */
-export type Store = ConsentStore & DeliveryLedger;
+export type Store = ConsentStore & OrderedConsent & InboxStore & DeliveryLedger;

@@ -24,12 +24,13 @@ const KEY = eventKey({
 const FULL_REF = blindIndex(testKeys, 'event', KEY);
 
 /**
- * Rewinds a store to schema version 3 with one event remembered in the old form, as a store that
- * ran the earlier release would hold it.
+ * Makes migration 4 due again, with one event remembered in the old form, as a store that ran the
+ * earlier release would hold it. Only version 4 is forgotten: later migrations create tables and
+ * columns, which cannot be created twice.
  */
 async function rewind(db: TempSqlite | TempPostgres): Promise<void> {
 	const statements = [
-		`DELETE FROM schema_migrations WHERE version >= 4`,
+		`DELETE FROM schema_migrations WHERE version = 4`,
 		`INSERT INTO event_keys (key_ref, seen_at) VALUES ('${FULL_REF}', ${NOW.getTime()})`,
 	];
 	if (db.backend === 'sqlite') {
