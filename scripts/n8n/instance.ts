@@ -75,7 +75,7 @@ export interface N8nInstance {
  * `count` distinct free loopback ports, none of them in `exclude`. The listeners stay open until
  * all are chosen, so the kernel cannot hand out the same port twice.
  */
-async function freePorts(count: number, exclude: readonly number[] = []): Promise<number[]> {
+export async function freePorts(count: number, exclude: readonly number[] = []): Promise<number[]> {
 	const servers: Server[] = [];
 	const ports: number[] = [];
 	try {
@@ -109,7 +109,7 @@ export async function freePort(): Promise<number> {
  * only; the engine-v2 servers (N8N_ENGINE_PORT, N8N_ENGINE_CONTROL_PLANE_PORT) belong to a
  * module that is off by default; metrics (N8N_METRICS) share the HTTP port.
  */
-function n8nEnv(
+export function n8nEnv(
 	userFolder: string,
 	ports: { http: number; taskBroker: number },
 	extra: Record<string, string>,
@@ -160,7 +160,7 @@ function abortError(signal: AbortSignal): Error {
 }
 
 /** Waits for n8n to finish starting, or throws what n8n said if it exits first. */
-interface Startup {
+export interface Startup {
 	/** Set once n8n has exited and its output is complete. */
 	exit?: { code: number | null; signal: NodeJS.Signals | null };
 	output: OutputTail;
@@ -168,7 +168,7 @@ interface Startup {
 	signal?: AbortSignal;
 }
 
-async function waitFor(
+export async function waitFor(
 	what: string,
 	check: () => Promise<boolean>,
 	startup: Startup,
@@ -196,7 +196,7 @@ async function waitFor(
 }
 
 /** Generous: n8n takes 10-40 s to start on an idle machine and minutes on a loaded one. */
-const STARTUP_LIMIT_MS = 600_000;
+export const STARTUP_LIMIT_MS = 600_000;
 
 export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
 	const log = options.log ?? ((line: string) => console.log(`[n8n] ${line}`));
@@ -332,7 +332,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
  * connection drops; either way it can outlive n8n by a moment. Waits for that, then kills
  * whatever is left, so that a stopped instance leaves no process and no port behind.
  */
-async function untilGone(tree: readonly ProcessRef[]): Promise<void> {
+export async function untilGone(tree: readonly ProcessRef[]): Promise<void> {
 	const deadline = Date.now() + 30_000;
 	while (tree.some(isRunning)) {
 		if (Date.now() > deadline) {
