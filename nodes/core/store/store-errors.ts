@@ -186,13 +186,12 @@ export function postgresUnavailable(
 	if (!error || typeof error !== 'object') return undefined;
 	const { code, message } = error as PgLikeError;
 	const text = typeof message === 'string' ? message : '';
-	const found = typeof code === 'string' ? PG_CAUSES[code] : undefined;
 	const cause =
-		found ??
+		(typeof code === 'string' && Object.hasOwn(PG_CAUSES, code) ? PG_CAUSES[code] : undefined) ??
 		(/^Connection terminated unexpectedly|connection error and is not queryable/.test(text)
-			? PG_CAUSES.terminated
+			? TERMINATED
 			: /timeout/i.test(text)
-				? PG_CAUSES.connectTimeout
+				? CONNECT_TIMEOUT
 				: undefined);
 	if (!cause) return undefined;
 	return new StoreUnavailableError(cause.kind, cause.message(where), { cause: error });
@@ -232,10 +231,6 @@ const PG_CAUSES: Record<string, PgCause> = {
 	),
 	ECONNRESET: lost('ECONNRESET', 'the server or the network closed it'),
 	EPIPE: lost('EPIPE', 'the server or the network closed it'),
-	terminated: lost(
-		'connection terminated',
-		'the server stopped or restarted, or the network closed it',
-	),
 	'57P01': lost(
 		'admin_shutdown',
 		'the server is shutting down, or an administrator ended the session',
@@ -281,5 +276,11 @@ const PG_CAUSES: Record<string, PgCause> = {
 	},
 	EAI_AGAIN: timeout('EAI_AGAIN, the host name could not be looked up'),
 	ETIMEDOUT: timeout('ETIMEDOUT'),
-	connectTimeout: timeout('connection timeout'),
 };
+
+/** pg's own texts for a connection that ended or never answered (no code). */
+const TERMINATED = lost(
+	'connection terminated',
+	'the server stopped or restarted, or the network closed it',
+);
+const CONNECT_TIMEOUT = timeout('connection timeout');

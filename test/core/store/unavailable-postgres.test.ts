@@ -120,6 +120,37 @@ describe('PostgreSQL consent store unavailable: the error names the cause', () =
 		}
 	});
 
+	it('a server that accepts no writes (read_only_sql_transaction): read-only, permanent', async () => {
+		const schema = schemaName();
+		schemas.push(schema);
+		const driver = await PostgresDriver.open({ ...PG, schema, maxConnections: 1 });
+		try {
+			// What a hot standby answers; here the one pooled connection is switched to read-only.
+			await driver.run('SET default_transaction_read_only = on');
+			const error = await thrown(() => driver.run('CREATE TABLE t (x int)'));
+			expectUnavailable(error, ['read-only'], /accepts no writes \(read_only_sql_transaction\)/);
+			expect(error.transient).toBe(false);
+		} finally {
+			await driver.close();
+		}
+	});
+
+	it('no connection slot left (too_many_connections): worth retrying', async () => {
+		const role = `civic_limit_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+		await withPgClient((admin) => admin.query(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT 0`));
+		try {
+			const error = await thrown(() => open({ user: role }));
+			expectUnavailable(
+				error,
+				['too-many-connections'],
+				/has no free connection \(too_many_connections\)/,
+			);
+			expect(error.transient).toBe(true);
+		} finally {
+			await withPgClient((admin) => admin.query(`DROP ROLE ${role}`));
+		}
+	});
+
 	it('errors that are not about availability keep their own path', async () => {
 		const schema = schemaName();
 		schemas.push(schema);
