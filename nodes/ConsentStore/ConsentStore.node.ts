@@ -55,6 +55,13 @@ const operation: INodeProperties = {
 			action: 'Generate the processing record',
 		},
 		{
+			name: 'Retry Unprocessed Messages',
+			value: 'retryMessages',
+			description:
+				'Hand out again the WhatsApp messages the trigger accepted but Process Message has not applied (run it on a schedule into Process Message)',
+			action: 'Retry unprocessed messages',
+		},
+		{
 			name: 'Statistics',
 			value: 'statistics',
 			description: 'Count subscribers, joins and leaves',

@@ -175,6 +175,7 @@ function toJson(result: ProcessResult): IDataObject {
 	if (result.pseudonym) json.pseudonym = result.pseudonym;
 	if (result.keyword) json.keyword = result.keyword;
 	if (result.route === 'other' && result.text !== undefined) json.text = result.text;
+	if (result.reason) json.reason = result.reason;
 	return json;
 }
 

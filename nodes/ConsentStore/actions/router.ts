@@ -4,6 +4,7 @@ import * as importList from './import.operation';
 import * as lookUp from './lookUp.operation';
 import * as processMessage from './processMessage.operation';
 import * as processingRecord from './processingRecord.operation';
+import * as retryMessages from './retryMessages.operation';
 import * as statistics from './statistics.operation';
 import * as subscribe from './subscribe.operation';
 import * as unsubscribe from './unsubscribe.operation';
@@ -17,6 +18,7 @@ export const operations = {
 	lookUp,
 	statistics,
 	processingRecord,
+	retryMessages,
 };
 
 export type ConsentOperation = keyof typeof operations;

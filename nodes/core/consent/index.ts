@@ -21,6 +21,7 @@ export {
 	processMessage,
 	type InboundMessage,
 	type MessageAction,
+	type MessageStore,
 	type ProcessOptions,
 	type ProcessResult,
 	type Route,

@@ -1,76 +1,25 @@
 import { InputError } from '../errors';
 import type { PrivacyKeys } from '../privacy/keys';
 import { openMessageId, openSender } from '../privacy/sealer';
-import { CATALOGUE, type Language, type LanguageCatalogue } from '../language';
-import type { ConsentStore, Identity, Subscriber } from '../store/types';
+import { CATALOGUE, type Language } from '../language';
+import type { Identity, Subscriber } from '../store/types';
 import type { KeywordMatch, KeywordParser } from './keywords';
-import { fillReply, type ReplyKind, type ReplyTexts } from './reply-texts';
+import type { InboundMessage, MessageStore, ProcessOptions, ProcessResult } from './message-types';
+import { applyPreference, isMarketingStop, notApplied } from './preference';
+import { fillReply, type ReplyKind } from './reply-texts';
 
-/** A message item as the WhatsApp Broadcast Trigger emits it (only the fields used here). */
-export interface InboundMessage {
-	/** Sealed sender token (`sealed1.…`): the number never travels in clear. */
-	sender: string;
-	messageId?: string;
-	/** ISO time of the message; `timestamp` (Unix seconds) is used when it is missing. */
-	time?: string;
-	timestamp?: string | number;
-	/** `text`, `button`, `interactive`, `image`, …; `preference` for a marketing opt-out/-in. */
-	type: string;
-	text?: string;
-	/** Quick-reply button payload or interactive reply ID. */
-	payload?: string;
-	/** For `type: 'preference'`: Meta's `user_preferences` update. */
-	preference?: { category?: string; value?: string };
-	category?: string;
-	value?: string;
-}
-
-export type Route = 'subscribed' | 'unsubscribed' | 'info' | 'other';
-export type MessageAction =
-	| 'subscribed'
-	| 'already_subscribed'
-	| 'unsubscribed'
-	| 'not_subscribed'
-	| 'info'
-	| 'help'
-	| 'preference_resume'
-	| 'other';
-
-export interface ProcessResult {
-	route: Route;
-	action: MessageAction;
-	language: Language;
-	/** Normalised keyword or `preference:marketing_messages:stop`; absent for other messages. */
-	keyword?: string;
-	/** Present while the person is subscribed (not after they left). */
-	pseudonym?: string;
-	/** The sealed sender token, passed through, so a reply can reach someone without a pseudonym. */
-	sender: string;
-	/** Ready reply text in the person's language; null when no reply should be sent. */
-	replyText: string | null;
-	/** The message text, only for messages staff have to read (route `other`). */
-	text?: string;
-	messageType: string;
-}
-
-export interface ProcessOptions {
-	parser: KeywordParser;
-	texts: ReplyTexts;
-	defaultLanguage: Language;
-	/** Version of the information text the person saw; stored as proof of consent. */
-	textVersion: string;
-	/** Name of the service for the reply texts (`{service}`). */
-	serviceName: string;
-	/** Time zone for dates in replies (IANA name). */
-	timeZone?: string;
-	/** The languages (date formats in replies); the service's catalogue unless given. */
-	languages?: LanguageCatalogue;
-}
-const MARKETING = 'marketing_messages';
+export type {
+	InboundMessage,
+	MessageAction,
+	MessageStore,
+	ProcessOptions,
+	ProcessResult,
+	Route,
+} from './message-types';
 
 /** Decides what an inbound message means, applies it to the store and prepares the reply. */
 export async function processMessage(
-	store: ConsentStore,
+	store: MessageStore,
 	keys: PrivacyKeys,
 	message: InboundMessage,
 	options: ProcessOptions,
@@ -83,10 +32,20 @@ export async function processMessage(
 	const at = messageTime(message);
 	const type = String(message.type ?? 'unknown');
 	const base = { sender: message.sender, messageType: type };
+	// Start and Stop close their inbox row in their own transaction; the rest closes it first, so
+	// a message handed out twice is read (and mailed to staff) once.
+	const origin = { at, inboxRef: typeof message.inbox === 'string' ? message.inbox : undefined };
+	const match = type === 'preference' ? undefined : keywordOf(message, options.parser);
+	const changesConsent =
+		match?.action === 'join' || match?.action === 'leave' || isMarketingStop(message);
+	if (origin.inboxRef && !changesConsent) {
+		const [mark] = await store.markInboxDone([origin.inboxRef]);
+		if (mark === 'done_before') return notApplied(base, 'already_done', options.defaultLanguage);
+	}
 
-	if (type === 'preference') return applyPreference(store, identity, message, at, base, options);
+	if (type === 'preference')
+		return applyPreference(store, identity, message, origin, base, options);
 
-	const match = keywordOf(message, options.parser);
 	if (!match) {
 		const known = await store.findByIdentity(identity);
 		return {
@@ -105,15 +64,20 @@ export async function processMessage(
 
 	if (match.action === 'join') {
 		const language = match.language ?? options.defaultLanguage;
-		const result = await store.subscribe({
-			identity,
-			language,
-			source: 'whatsapp',
-			keyword,
-			messageId: proofMessageId(keys, message.messageId),
-			textVersion: options.textVersion,
-			at,
-		});
+		const result = await store.subscribeInOrder(
+			{
+				identity,
+				language,
+				source: 'whatsapp',
+				keyword,
+				messageId: proofMessageId(keys, message.messageId),
+				textVersion: options.textVersion,
+				at,
+			},
+			origin,
+		);
+		if (result.status === 'stale' || result.status === 'already_done')
+			return notApplied(base, result.status, language, keyword);
 		const created = result.status === 'created';
 		const lang = created ? language : (match.language ?? result.subscriber.language);
 		return {
@@ -128,7 +92,13 @@ export async function processMessage(
 	}
 
 	if (match.action === 'leave') {
-		const result = await store.unsubscribe(identity, { source: 'whatsapp', keyword, at });
+		const result = await store.unsubscribeInOrder(
+			identity,
+			{ source: 'whatsapp', keyword, at },
+			origin,
+		);
+		if (result.status === 'stale' || result.status === 'already_done')
+			return notApplied(base, result.status, match.language ?? options.defaultLanguage, keyword);
 		const deleted = result.status === 'deleted';
 		// A shared keyword (`stop`) is answered in the language the person chose when joining.
 		const language = match.language ?? (deleted ? result.language : options.defaultLanguage);
@@ -168,47 +138,6 @@ export async function processMessage(
 /** A quick-reply payload speaks first (it is what the button means); then the visible text. */
 function keywordOf(message: InboundMessage, parser: KeywordParser): KeywordMatch | undefined {
 	return parser.parse(message.payload) ?? parser.parse(message.text);
-}
-
-/**
- * Meta's marketing opt-out from the WhatsApp settings is a withdrawal of consent for our
- * announcements (they would fail with 131050 anyway), so it deletes like STOP, without a reply
- * (the person asked for no messages). Opting in again there is not a consent to this service:
- * staff see it and the person can send START.
- */
-async function applyPreference(
-	store: ConsentStore,
-	identity: Identity,
-	message: InboundMessage,
-	at: Date,
-	base: { sender: string; messageType: string },
-	options: ProcessOptions,
-): Promise<ProcessResult> {
-	const category = message.preference?.category ?? message.category;
-	const value = String(message.preference?.value ?? message.value ?? '').toLowerCase();
-	const known = await store.findByIdentity(identity);
-	const language = known?.language ?? options.defaultLanguage;
-	if (category === MARKETING && value === 'stop') {
-		const keyword = `preference:${MARKETING}:stop`;
-		const result = await store.unsubscribe(identity, { source: 'whatsapp', keyword, at });
-		return {
-			...base,
-			route: 'unsubscribed',
-			action: result.status === 'deleted' ? 'unsubscribed' : 'not_subscribed',
-			language,
-			keyword,
-			replyText: null,
-		};
-	}
-	return {
-		...base,
-		route: 'other',
-		action: category === MARKETING && value === 'resume' ? 'preference_resume' : 'other',
-		language,
-		keyword: category ? `preference:${category}:${value}` : undefined,
-		pseudonym: known?.pseudonym,
-		replyText: null,
-	};
 }
 
 /** The trigger seals wamids (they carry the number); the proof of consent keeps the real one, encrypted. */

@@ -1,4 +1,7 @@
 /**
+ * Why this file is long: it is the store's whole contract in domain terms (consent, message order
+ * and inbox, ledger), one place for both backends and every caller.
+ *
  * The store's public contract, in domain terms only. Two backends implement it
  * (SQLite through node:sqlite, PostgreSQL through pg); one contract suite tests both.
  * Phone numbers and user IDs enter and leave as plaintext here and nowhere is that

@@ -12,7 +12,8 @@ export {
 	type EventKeyClaimer,
 	type SeenRecord,
 } from './dedupe';
-export { toItems, type ItemOptions, type Items } from './to-items';
+export { toItem, toItems, type ItemOptions, type Items, type OutputItem } from './to-items';
+export { keepInInbox } from './inbox';
 export {
 	receiveDelivery,
 	type DedupeStorage,

@@ -1,25 +1,24 @@
 import { CivicBroadcastError } from '../errors';
 import { derivePrivacyKeys, type PrivacyKeys } from '../privacy/keys';
-import type { ConsentStore } from '../store/types';
-import {
-	claimInRecord,
-	dropDuplicates,
-	eventRef,
-	SEVEN_DAYS_MS,
-	type EventKeyClaimer,
-	type SeenRecord,
-} from './dedupe';
+import type { InboxStore } from '../store/types';
+import { claimInRecord, dropDuplicates, eventRef, type SeenRecord } from './dedupe';
+import { keepInInbox } from './inbox';
 import { parseEvents } from './parse-events';
 import { selectEvents, type EventFilter } from './select-events';
 import { toItems, type Items } from './to-items';
+import type { WebhookEvent } from './types';
 
 /** Where processed events are remembered, so a redelivered one starts no second execution. */
 export type DedupeStorage =
-	/** The consent store: shared by all workers, 7-day horizon, keys stored as keyed hashes. */
-	| { kind: 'store'; open(): Promise<Pick<ConsentStore, 'claimEventKeys'>> }
+	/**
+	 * The consent store: shared by all workers, 7-day horizon, keys stored as keyed hashes, and
+	 * the durable inbox: citizen messages are kept until Process Message applied them.
+	 */
+	| { kind: 'store'; open(): Promise<Pick<InboxStore, 'receiveEvents'>> }
 	/**
 	 * A record n8n keeps with the workflow (static data): keyed hashes, at most `maxEntries`. It is
-	 * asked for only when an event passed the filters.
+	 * asked for only when an event passed the filters. No store, so no inbox: a message whose
+	 * execution n8n fails to start is lost, as before.
 	 */
 	| { kind: 'record'; record(): SeenRecord; maxEntries: number };
 
@@ -36,8 +35,6 @@ export interface DeliverySettings extends Omit<EventFilter, 'now'> {
 	dedupe: DedupeStorage;
 	now: Date;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Counts for the log line: never a number, never a wamid. */
 export type DeliveryCounts = Record<string, number>;
@@ -75,9 +72,7 @@ export async function receiveDelivery(
 	if (selection.kept.length === 0) return { kind: 'nothing-selected', counts };
 	try {
 		const keys = derivePrivacyKeys(await settings.dataProtectionKey());
-		const claimer = await claimerFor(settings.dedupe, keys);
-		const { fresh, duplicates } = await dropDuplicates(selection.kept, claimer, settings.now);
-		const items = toItems(fresh, keys, { keepProfileName: settings.keepProfileName });
+		const { items, duplicates } = await dedupe(selection.kept, keys, settings);
 		return {
 			kind: 'items',
 			counts: {
@@ -89,22 +84,22 @@ export async function receiveDelivery(
 			items,
 		};
 	} catch (error) {
-		// Only our own (vetted) messages are passed on; anything else is named by type only.
-		const reason = error instanceof CivicBroadcastError ? error.message : (error as Error)?.name;
-		return { kind: 'failed', counts, reason: String(reason) };
+		return { kind: 'failed', counts, reason: failureReason(error) };
 	}
 }
 
-async function claimerFor(storage: DedupeStorage, keys: PrivacyKeys): Promise<EventKeyClaimer> {
-	if (storage.kind === 'store') {
-		const store = await storage.open();
-		return {
-			claim: async (eventKeys, now) =>
-				store.claimEventKeys(eventKeys, { now, horizonDays: SEVEN_DAYS_MS / DAY_MS }),
-		};
-	}
-	return {
-		claim: async (eventKeys, now) => {
+/** The fresh events as sealed items: kept in the store's inbox, or remembered in static data. */
+async function dedupe(
+	events: WebhookEvent[],
+	keys: PrivacyKeys,
+	settings: DeliverySettings,
+): Promise<{ items: Items; duplicates: number }> {
+	const storage = settings.dedupe;
+	const options = { keepProfileName: settings.keepProfileName };
+	if (storage.kind === 'store')
+		return keepInInbox(await storage.open(), events, keys, options, settings.now);
+	const claimer = {
+		claim: async (eventKeys: string[], now: Date) => {
 			const refs = eventKeys.map((key) => eventRef(keys, key));
 			const fresh = new Set(
 				claimInRecord(storage.record(), refs, now.getTime(), { maxEntries: storage.maxEntries }),
@@ -112,4 +107,21 @@ async function claimerFor(storage: DedupeStorage, keys: PrivacyKeys): Promise<Ev
 			return eventKeys.filter((_, index) => fresh.has(refs[index]));
 		},
 	};
+	const { fresh, duplicates } = await dropDuplicates(events, claimer, settings.now);
+	return { items: toItems(fresh, keys, options), duplicates };
+}
+
+/**
+ * Why a delivery could not be kept, for the log line: our own (vetted) messages as they are;
+ * anything else by its type and code (SQLite's fixed error text too), which never hold a value.
+ */
+function failureReason(error: unknown): string {
+	if (error instanceof CivicBroadcastError) return error.message;
+	const { name, code, errstr } = (error ?? {}) as {
+		name?: unknown;
+		code?: unknown;
+		errstr?: unknown;
+	};
+	const detail = [code, errstr].filter((part) => typeof part === 'string' && part !== '');
+	return `${typeof name === 'string' ? name : 'Error'}${detail.length ? ` (${detail.join(': ')})` : ''}`;
 }

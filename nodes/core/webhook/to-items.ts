@@ -13,7 +13,14 @@ import type {
 export interface ItemOptions {
 	/** Keep the WhatsApp profile name (off by default: data minimisation). */
 	keepProfileName?: boolean;
+	/** Give message items their inbox reference (`inbox`): the consent store keeps them. */
+	inboxRefs?: boolean;
 }
+
+/** One event as an item, with the output it goes to. */
+export type OutputItem =
+	| { output: 'messages'; item: MessageItem }
+	| { output: 'statuses'; item: StatusItem };
 
 export interface Items {
 	messages: MessageItem[];
@@ -32,11 +39,23 @@ export function toItems(
 ): Items {
 	const items: Items = { messages: [], statuses: [] };
 	for (const event of events) {
-		if (event.kind === 'status') items.statuses.push(statusItem(event, keys));
-		else if (event.kind === 'message') items.messages.push(messageItem(event, keys, options));
-		else items.messages.push(preferenceItem(event, keys));
+		const one = toItem(event, keys, options);
+		if (one.output === 'messages') items.messages.push(one.item);
+		else items.statuses.push(one.item);
 	}
 	return items;
+}
+
+export function toItem(
+	event: WebhookEvent,
+	keys: PrivacyKeys,
+	options: ItemOptions = {},
+): OutputItem {
+	if (event.kind === 'status') return { output: 'statuses', item: statusItem(event, keys) };
+	const item =
+		event.kind === 'message' ? messageItem(event, keys, options) : preferenceItem(event, keys);
+	if (options.inboxRefs) item.inbox = eventRef(keys, eventKey(event));
+	return { output: 'messages', item };
 }
 
 function messageItem(event: MessageEvent, keys: PrivacyKeys, options: ItemOptions): MessageItem {

@@ -171,6 +171,11 @@ export interface MessageItem {
 	errors?: WebhookErrorDetail[];
 	/** Only for `type: 'preference'`. */
 	preference?: { category: string; value: 'stop' | 'resume' };
+	/**
+	 * The message's row in the consent store's durable inbox (a keyed reference, no number), when
+	 * the trigger dedupes in the consent store: Process Message closes it once applied.
+	 */
+	inbox?: string;
 }
 
 /** An item on the Statuses output. */

@@ -144,7 +144,13 @@ describe('processMessage', () => {
 		const tap = message(PHONE, { type: 'button', text: 'Abmelden bitte', payload: 'STOP' });
 		await handle(message(PHONE, { text: 'start' }));
 		expect((await handle(tap)).action).toBe('unsubscribed');
-		const join = message(PHONE, { type: 'interactive', text: 'Ja, gerne', payload: 'subscribe' });
+		// A minute later: a Start at the very time of the Stop would lose to it (message order).
+		const join = message(PHONE, {
+			type: 'interactive',
+			text: 'Ja, gerne',
+			payload: 'subscribe',
+			time: '2026-11-20T09:31:00.000Z',
+		});
 		expect((await handle(join)).action).toBe('subscribed');
 	});
 
