@@ -6,7 +6,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, DEFAULT_GRAPH_API_VERSION } from '../nodes/shared/api-credential';
+import {
+	DEFAULT_BASE_URL,
+	DEFAULT_GRAPH_API_VERSION,
+	DEFAULT_MESSAGES_PER_SECOND,
+	DEFAULT_REPLY_SHARE_PERCENT,
+} from '../nodes/shared/api-credential';
 
 /** The WhatsApp Cloud API side: one Meta app and one business phone number. */
 export class WhatsAppBroadcastApi implements ICredentialType {
@@ -76,6 +81,24 @@ export class WhatsAppBroadcastApi implements ICredentialType {
 			default: '',
 			description:
 				'A secret of your choice (e.g. from `openssl rand -hex 16`); enter the same in the Meta app’s webhook settings so the trigger can answer its handshake',
+		},
+		{
+			displayName: 'Messages per Second per Number',
+			name: 'messagesPerSecond',
+			type: 'number',
+			default: DEFAULT_MESSAGES_PER_SECOND,
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			description:
+				"The number's throughput limit at Meta (80 unless Meta raised it to 1,000). Everything sent from this number shares it: announcements queue behind one another, replies use the share below.",
+		},
+		{
+			displayName: 'Share Kept for Replies (%)',
+			name: 'replySharePercent',
+			type: 'number',
+			default: DEFAULT_REPLY_SHARE_PERCENT,
+			typeOptions: { minValue: 0, maxValue: 50 },
+			description:
+				'Part of the rate announcements leave free, so replies to citizens go out while an announcement is sending',
 		},
 		{
 			displayName: 'Graph API Version',

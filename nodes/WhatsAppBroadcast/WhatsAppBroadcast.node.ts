@@ -11,7 +11,7 @@ import { consentStoreDbTest } from '../shared/consent-store-credential-test';
 import { operationSubtitle } from '../shared/subtitle';
 import { operationProperties, router } from './actions/router';
 
-const needsApi = { show: { operation: ['sendAnnouncement', 'reply'] } };
+const needsApi = { show: { operation: ['sendAnnouncement', 'reply', 'resumeBroadcasts'] } };
 
 const operation: INodeProperties = {
 	displayName: 'Operation',
@@ -36,6 +36,13 @@ const operation: INodeProperties = {
 			value: 'report',
 			description: 'Counts of sent, delivered, read and failed per broadcast',
 			action: 'Report on broadcasts',
+		},
+		{
+			name: 'Resume Broadcasts',
+			value: 'resumeBroadcasts',
+			description:
+				'Send what is still queued for this number (after a crash, a restart or without waiting)',
+			action: 'Resume queued broadcasts',
 		},
 		{
 			name: 'Send Announcement',

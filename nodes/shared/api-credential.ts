@@ -6,6 +6,9 @@ const API_CREDENTIAL = 'whatsAppBroadcastApi';
 /** Defaults of the credential's fields; the credential form shows the same. */
 export const DEFAULT_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_GRAPH_API_VERSION = 'v24.0';
+/** Meta's throughput per business number unless raised (docs/whatsapp-platform.md). */
+export const DEFAULT_MESSAGES_PER_SECOND = 80;
+export const DEFAULT_REPLY_SHARE_PERCENT = 10;
 
 /** The `whatsAppBroadcastApi` credential with defaults applied; empty strings where nothing is set. */
 export interface ApiSettings {
@@ -17,6 +20,10 @@ export interface ApiSettings {
 	wabaId: string;
 	appSecret: string;
 	verifyToken: string;
+	/** The number's messages per second, replies included. */
+	messagesPerSecond: number;
+	/** The share (0–0.5) of that rate announcements leave for replies. */
+	replyShare: number;
 }
 
 interface ApiCredential {
@@ -27,6 +34,8 @@ interface ApiCredential {
 	verifyToken?: string;
 	graphApiVersion?: string;
 	baseUrl?: string;
+	messagesPerSecond?: number;
+	replySharePercent?: number;
 }
 
 /** The one reader of the API credential, for the nodes, the trigger's webhooks and its hooks. */
@@ -42,5 +51,7 @@ export async function readApiCredential(
 		wabaId: String(api.wabaId ?? '').trim(),
 		appSecret: String(api.appSecret ?? ''),
 		verifyToken: String(api.verifyToken ?? ''),
+		messagesPerSecond: Number(api.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND),
+		replyShare: Number(api.replySharePercent ?? DEFAULT_REPLY_SHARE_PERCENT) / 100,
 	};
 }

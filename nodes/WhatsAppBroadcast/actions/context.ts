@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { CloudApiClient } from '../../core/channels/whatsapp';
+import { SenderLoop, type NumberSettings, type QueueStore } from '../../core/broadcast';
+import { CloudApiClient, WhatsAppChannel } from '../../core/channels/whatsapp';
 import { readApiCredential, type ApiSettings } from '../../shared/api-credential';
 import type { ExecutionContext } from '../../shared/router';
 import { createStoreContext, type StoreContext } from '../../shared/store-context';
@@ -13,6 +14,21 @@ export interface BroadcastContext extends StoreContext {
 	api(): Promise<CloudApiClient>;
 	/** The WhatsApp Broadcast API credential's values, defaults applied. */
 	apiSettings(): Promise<ApiSettings>;
+	/**
+	 * The sending loop of the credential's number over this execution's client, or (`detached`) over
+	 * a client of its own that lives as long as the loop: a loop started for a caller that does not
+	 * wait outlives the execution.
+	 */
+	senderLoop(
+		store: QueueStore,
+		options?: { detached?: boolean; signal?: AbortSignal },
+	): Promise<{
+		loop: SenderLoop<unknown>;
+		channel: WhatsAppChannel;
+		number: NumberSettings;
+		/** Closes a detached loop's own client (this execution's closes with the execution). */
+		close(): void;
+	}>;
 }
 
 export async function createContext(
@@ -22,15 +38,26 @@ export async function createContext(
 	let client: CloudApiClient | undefined;
 	let settings: Promise<ApiSettings> | undefined;
 	const apiSettings = () => (settings ??= readApiCredential(fn));
+	const newClient = async () => {
+		const { baseUrl, version, phoneNumberId, accessToken } = await apiSettings();
+		return new CloudApiClient({ baseUrl, version, phoneNumberId, accessToken });
+	};
+	const api = async () => (client ??= await newClient());
 	const context: BroadcastContext = {
 		...store,
 		apiSettings,
-		api: async () => {
-			if (!client) {
-				const { baseUrl, version, phoneNumberId, accessToken } = await apiSettings();
-				client = new CloudApiClient({ baseUrl, version, phoneNumberId, accessToken });
-			}
-			return client;
+		api,
+		senderLoop: async (queueStore, options = {}) => {
+			const settings = await apiSettings();
+			const number: NumberSettings = {
+				sender: settings.phoneNumberId,
+				rate: settings.messagesPerSecond,
+				replyShare: settings.replyShare,
+			};
+			const own = options.detached ? await newClient() : await api();
+			const channel = new WhatsAppChannel(own);
+			const loop = new SenderLoop(queueStore, channel, number, { signal: options.signal });
+			return { loop, channel, number, close: () => options.detached && own.close() };
 		},
 	};
 	// The store is cached per credential and stays open; only this execution's sockets close.

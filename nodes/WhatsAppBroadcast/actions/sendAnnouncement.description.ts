@@ -1,6 +1,6 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE } from '../../core/broadcast';
+import { DEFAULT_RATE } from '../../core/broadcast';
 
 /** The Send Announcement parameters; `sendAnnouncement.operation.ts` reads them back. */
 const template = { show: { messageType: ['template'] } };
@@ -153,6 +153,25 @@ export const description = updateDisplayOptions({ show: { operation: ['sendAnnou
 		displayOptions: { show: { messageType: ['text'] } },
 	},
 	{
+		displayName: 'Priority',
+		name: 'priority',
+		type: 'options',
+		options: [
+			{
+				name: 'Normal',
+				value: 'normal',
+				description: 'Sent after announcements already waiting for this number',
+			},
+			{
+				name: 'Urgent',
+				value: 'urgent',
+				description:
+					'Sent before anything else waiting for this number; an announcement being sent pauses for it',
+			},
+		],
+		default: 'normal',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -160,19 +179,21 @@ export const description = updateDisplayOptions({ show: { operation: ['sendAnnou
 		default: {},
 		options: [
 			{
-				displayName: 'Delivery After a Crash',
+				displayName: 'Delivery When the Outcome Is Unknown',
 				name: 'policy',
 				type: 'options',
 				options: [
 					{
 						name: 'At Least Once',
 						value: 'at-least-once',
-						description: 'Resend sends whose answer was lost (a few may get it twice)',
+						description:
+							'Send again when the answer was lost (timeout, reset connection, crash): a few may get it twice, counted as possible duplicates',
 					},
 					{
 						name: 'At Most Once',
 						value: 'at-most-once',
-						description: 'Never resend them (a few may miss it)',
+						description:
+							'Never send again when the answer was lost: a few may miss it, counted as unknown',
 					},
 				],
 				default: 'at-least-once',
@@ -200,16 +221,15 @@ export const description = updateDisplayOptions({ show: { operation: ['sendAnnou
 				default: DEFAULT_RATE,
 				typeOptions: { minValue: 1, maxValue: 1000 },
 				description:
-					"Stay below the number's limit (80 by default), which replies to citizens share",
+					"At most this rate for this announcement. Without it, the number's rate from the credential (less the share kept for replies).",
 			},
 			{
-				displayName: 'Requests in Flight',
-				name: 'maxInFlight',
-				type: 'number',
-				default: DEFAULT_MAX_IN_FLIGHT,
-				typeOptions: { minValue: 1, maxValue: 256 },
+				displayName: 'Wait for Completion',
+				name: 'waitForCompletion',
+				type: 'boolean',
+				default: true,
 				description:
-					'Requests waiting for an answer at once; also the most duplicates or misses a crash can cause',
+					'Whether to wait until everyone was sent to and return the summary. Off: return at once with the key and "queued" (for a CMS that must not wait); the number\'s sending loop sends it, and the Resume Broadcasts workflow after a restart.',
 			},
 		],
 	},

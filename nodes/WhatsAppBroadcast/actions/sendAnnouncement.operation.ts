@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { broadcastKeyFor, sendBroadcast, type MessageSpec } from '../../core/broadcast';
-import { WhatsAppChannel } from '../../core/channels/whatsapp';
-import { CivicBroadcastError } from '../../core/errors';
+import {
+	broadcastKeyFor,
+	PRIORITY,
+	publishBroadcast,
+	type MessageSpec,
+} from '../../core/broadcast';
 import { EVERYONE, type DeliveryPolicy } from '../../core/store';
 import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
@@ -15,7 +18,7 @@ interface Options {
 	dryRun?: boolean;
 	maxParameterLength?: number;
 	rate?: number;
-	maxInFlight?: number;
+	waitForCompletion?: boolean;
 }
 
 function messageFor(fn: IExecuteFunctions, i: number, options: Options): MessageSpec {
@@ -69,20 +72,37 @@ export async function execute(
 		// Everyone subscribed: narrower audiences (topics, areas) are a filter the store applies.
 		const request = { key, title, message, audience: EVERYONE };
 		if (options.dryRun) return await dryRun(this, context, request);
-		const summary = await sendBroadcast(store, new WhatsAppChannel(await context.api()), request, {
-			rate: options.rate,
-			maxInFlight: options.maxInFlight,
-			policy: options.policy,
-			signal: this.getExecutionCancelSignal?.(),
+		const wait = options.waitForCompletion !== false;
+		const signal = this.getExecutionCancelSignal?.();
+		const { loop, channel, number, close } = await context.senderLoop(store, {
+			detached: !wait,
+			signal: wait ? signal : undefined,
 		});
-		if (summary.aborted) {
-			// Every further send would fail the same way: that needs a person, so it is an error.
-			throw new BroadcastAborted(
-				`Broadcast "${summary.key}" aborted after ${summary.sent} sent: ${summary.abortReason}. Running it again with the same key sends only to those not yet sent.`,
-			);
-		}
-		return summary as unknown as IDataObject;
+		const outcome = await publishBroadcast(
+			store,
+			loop,
+			channel,
+			number.sender,
+			{
+				...request,
+				priority:
+					this.getNodeParameter('priority', i, 'normal') === 'urgent'
+						? PRIORITY.urgent
+						: PRIORITY.normal,
+				policy: options.policy,
+				rate: options.rate,
+			},
+			{
+				wait,
+				signal,
+				onBackgroundError: (error) =>
+					this.logger.error(
+						`WhatsApp Broadcast: the sending loop for broadcast "${key}" stopped; the Resume Broadcasts workflow continues it`,
+						{ reason: (error as Error)?.name },
+					),
+				onBackgroundDone: close,
+			},
+		);
+		return outcome as unknown as IDataObject;
 	});
 }
-
-class BroadcastAborted extends CivicBroadcastError {}

@@ -19,3 +19,22 @@ export { backoffDelay, type BackoffOptions } from './backoff';
 export { BroadcastBusyError } from './lease';
 export { sendReply, type ReplyOptions, type ReplyRequest, type ReplyResult } from './reply';
 export { recordDeliveryStatus, type StatusInput, type StatusRecorded } from './record-status';
+export {
+	broadcastPace,
+	enqueueBroadcast,
+	PRIORITY,
+	SenderLoop,
+	SENDER_LEASE_MS,
+	type DrainResult,
+	type LoopOptions,
+	type NumberSettings,
+	type PublishRequest,
+	type QueueStore,
+} from './queue';
+export {
+	BroadcastAbortedError,
+	publishBroadcast,
+	type PublishOptions,
+	type PublishOutcome,
+} from './publish';
+export { InFlightLimit, MAX_IN_FLIGHT_BOUND } from './in-flight';

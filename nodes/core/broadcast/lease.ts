@@ -6,27 +6,45 @@ import type { DeliveryLedger } from '../store/types';
 /** Another execution is sending this broadcast right now. */
 export class BroadcastBusyError extends CivicBroadcastError {}
 
+/** What a lease guards: one broadcast's row, or one sending number's (sender_leases). */
+export interface LeaseTarget {
+	claim(owner: string, until: Date): Promise<boolean>;
+	release(owner: string): Promise<void>;
+}
+
 /**
- * The sending lease of one broadcast, renewed while the run lasts. Wall-clock time on purpose:
- * the lease is shared between processes (n8n workers), unlike the sender's injected clock.
+ * A lease in the store, renewed while the work lasts. Wall-clock time on purpose: the lease is
+ * shared between processes (n8n workers), unlike the sender's injected clock.
  */
 export class Lease {
 	private readonly owner = randomUUID();
 
 	private constructor(
-		private readonly ledger: DeliveryLedger,
-		private readonly broadcastId: number,
+		private readonly target: LeaseTarget,
 		private readonly ms: number,
 	) {}
 
+	/** The lease, or undefined while another owner holds it. */
+	static async tryTake(target: LeaseTarget, ms: number): Promise<Lease | undefined> {
+		const lease = new Lease(target, ms);
+		return (await lease.renew()) ? lease : undefined;
+	}
+
+	/** The sending lease of one broadcast: one execution per key at a time. */
 	static async take(
 		ledger: DeliveryLedger,
 		broadcastId: number,
 		ms: number,
 		key: string,
 	): Promise<Lease> {
-		const lease = new Lease(ledger, broadcastId, ms);
-		if (!(await lease.renew()))
+		const lease = await Lease.tryTake(
+			{
+				claim: (owner, until) => ledger.claimBroadcast(broadcastId, owner, until),
+				release: (owner) => ledger.releaseBroadcast(broadcastId, owner),
+			},
+			ms,
+		);
+		if (!lease)
 			throw new BroadcastBusyError(
 				`Broadcast "${key}" is being sent by another execution right now. Run it again when that one has finished (after a crash, within ${Math.ceil(ms / 1000)} s); it then sends only to those not yet sent.`,
 			);
@@ -60,10 +78,10 @@ export class Lease {
 	}
 
 	async release(): Promise<void> {
-		await this.ledger.releaseBroadcast(this.broadcastId, this.owner).catch(() => undefined);
+		await this.target.release(this.owner).catch(() => undefined);
 	}
 
 	private renew(): Promise<boolean> {
-		return this.ledger.claimBroadcast(this.broadcastId, this.owner, new Date(Date.now() + this.ms));
+		return this.target.claim(this.owner, new Date(Date.now() + this.ms));
 	}
 }

@@ -7,7 +7,10 @@ export interface SendOptions {
 	/** Messages per second. Default 20: well below Meta's 80, which inbound traffic shares. */
 	rate?: number;
 	burst?: number;
-	/** Requests waiting for an answer at once; also bounds duplicates (or misses) after a crash. */
+	/**
+	 * Requests waiting for an answer at once; also bounds duplicates (or misses) after a crash. Not
+	 * set: it follows the observed latency (in-flight.ts), up to MAX_IN_FLIGHT_BOUND.
+	 */
 	maxInFlight?: number;
 	/** Recipients read from the store per page. */
 	pageSize?: number;
@@ -31,17 +34,18 @@ export interface SendOptions {
 	random?: () => number;
 }
 
-export type ResolvedSendOptions = Required<Omit<SendOptions, 'signal' | 'burst'>> &
-	Pick<SendOptions, 'signal' | 'burst'>;
+export type ResolvedSendOptions = Required<Omit<SendOptions, 'signal' | 'burst' | 'maxInFlight'>> &
+	Pick<SendOptions, 'signal' | 'burst' | 'maxInFlight'>;
 
 export const DEFAULT_RATE = 20;
+/** What a lone broadcast starts with before it has seen an answer (in-flight.ts). */
 export const DEFAULT_MAX_IN_FLIGHT = 8;
 
 export function resolveSendOptions(options: SendOptions): ResolvedSendOptions {
 	const resolved: ResolvedSendOptions = {
 		rate: options.rate ?? DEFAULT_RATE,
 		burst: options.burst,
-		maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+		maxInFlight: options.maxInFlight,
 		pageSize: options.pageSize ?? 500,
 		maxAttempts: options.maxAttempts ?? 6,
 		backoff: options.backoff ?? DEFAULT_BACKOFF,
@@ -53,7 +57,8 @@ export function resolveSendOptions(options: SendOptions): ResolvedSendOptions {
 		clock: options.clock ?? systemClock,
 		random: options.random ?? Math.random,
 	};
-	positiveInteger('in-flight limit', resolved.maxInFlight, 1000);
+	if (resolved.maxInFlight !== undefined)
+		positiveInteger('in-flight limit', resolved.maxInFlight, 1000);
 	positiveInteger('page size', resolved.pageSize, 100_000);
 	positiveInteger('number of attempts', resolved.maxAttempts, 100);
 	positiveInteger('lease time', resolved.leaseMs, 3_600_000);

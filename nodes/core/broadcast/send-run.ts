@@ -8,18 +8,45 @@ import {
 	type SendOutcome,
 } from './channel';
 import { GroupCommit } from './group-commit';
+import { InFlightLimit } from './in-flight';
 import type { ResolvedSendOptions } from './options';
 import type { BroadcastStore } from './request';
 import { TokenBucket } from './token-bucket';
 
 /**
+ * The number's pace, shared by every broadcast its sending loop runs one after the other (the
+ * queue, queue.ts); a lone `sendBroadcast` makes its own from the options.
+ */
+export interface Pacing {
+	bucket: TokenBucket | undefined;
+	inFlight: InFlightLimit;
+	/** Asked between pages: true when a broadcast of higher priority waits (this one stops and stays queued). */
+	shouldYield?: () => Promise<boolean>;
+}
+
+export function pacingFor(options: ResolvedSendOptions): Pacing {
+	const { rate, burst, clock } = options;
+	return {
+		bucket: rate > 0 ? new TokenBucket({ rate, burst, clock }) : undefined,
+		inFlight: new InFlightLimit(rate, { fixed: options.maxInFlight }),
+	};
+}
+
+/**
  * One run of one broadcast: page from the store cursor → write intents → take a token → send →
  * record the answer. A send holds its in-flight slot until its outcome is durable, so a crash
- * leaves at most `maxInFlight` sends unsettled. The one place that decides finished / stopped / aborted.
+ * leaves at most the in-flight limit of sends unsettled. The one place that decides finished /
+ * stopped / yielded / aborted.
  */
 export class SendRun<Message> {
 	sent = 0;
 	notSent = 0;
+	/** Sends resent although the first try may have arrived (at-least-once, outcome unknown). */
+	possibleDuplicates = 0;
+	/** The highest in-flight limit this run used: the bound on duplicates (or misses) after a crash. */
+	peakInFlight = 0;
+	/** Stopped between pages for a broadcast of higher priority; it stays queued. */
+	yielded = false;
 	failedByReason: Record<string, number> = {};
 	/** Why the run stopped itself (every further send would fail), in words for staff. */
 	abortReason: string | undefined;
@@ -27,6 +54,7 @@ export class SendRun<Message> {
 	private fatal: unknown;
 	private readonly stop = new AbortController();
 	private readonly bucket: TokenBucket | undefined;
+	private readonly inFlight: InFlightLimit;
 	private readonly outcomes: GroupCommit<DeliveryOutcome>;
 	private readonly releases: GroupCommit<number>;
 	private active = 0;
@@ -43,9 +71,10 @@ export class SendRun<Message> {
 		private readonly message: PreparedMessage<Message, unknown>,
 		private readonly options: ResolvedSendOptions,
 		private readonly audience: Audience = EVERYONE,
+		private readonly pacing: Pacing = pacingFor(options),
 	) {
-		const { rate, burst, clock } = options;
-		this.bucket = rate > 0 ? new TokenBucket({ rate, burst, clock }) : undefined;
+		this.bucket = pacing.bucket;
+		this.inFlight = pacing.inFlight;
 		this.outcomes = new GroupCommit((list) => store.recordOutcomes(broadcastId, list));
 		this.releases = new GroupCommit((ids) => store.releaseSending(broadcastId, ids));
 	}
@@ -75,6 +104,10 @@ export class SendRun<Message> {
 					limit: this.options.pageSize,
 				});
 				if (page.length === 0) break;
+				if (after > 0 && (await this.pacing.shouldYield?.())) {
+					this.yielded = true;
+					break;
+				}
 				after = page[page.length - 1].subscriberId;
 				for (let next = 0; next < page.length && !this.stop.signal.aborted; ) {
 					const chunk = await this.takeSlots(page.length - next);
@@ -108,11 +141,12 @@ export class SendRun<Message> {
 
 	/** Waits for at least one free slot, then takes every free one (up to `most`); returns how many. */
 	private async takeSlots(most: number): Promise<number> {
-		while (this.active >= this.options.maxInFlight) {
+		while (this.active >= this.inFlight.current) {
 			await new Promise<void>((resolve) => (this.slotFreed = resolve));
 		}
-		const taken = Math.min(most, this.options.maxInFlight - this.active);
+		const taken = Math.min(most, this.inFlight.current - this.active);
 		this.active += taken;
+		this.peakInFlight = Math.max(this.peakInFlight, this.active);
 		return taken;
 	}
 
@@ -149,9 +183,13 @@ export class SendRun<Message> {
 
 	private async attempts(subscriberId: number, message: Message): Promise<void> {
 		const { maxAttempts, backoff, random, clock, policy } = this.options;
+		let uncertain = false;
 		for (let attempt = 1; ; attempt++) {
 			if (!(await this.waitForToken())) return this.notSentRelease(subscriberId);
+			if (uncertain) this.possibleDuplicates += 1;
+			const written = clock.now();
 			const outcome = await this.channel.send(message);
+			if (answered(outcome)) this.inFlight.observe(clock.now() - written);
 			this.noAnswerStreak = answered(outcome) ? 0 : this.noAnswerStreak + 1;
 			if (outcome.kind === 'accepted') {
 				this.exhaustedStreak = 0;
@@ -173,6 +211,8 @@ export class SendRun<Message> {
 				this.count('unknown_outcome');
 				return;
 			}
+			// At-least-once: it may have arrived; the next try may make it twice.
+			uncertain = outcome.kind === 'retryable' && !outcome.certain;
 			if (this.noAnswerStreak >= this.options.unreachableAfter) {
 				this.abortWith(
 					`${outcome.message}. Gave up after ${this.noAnswerStreak} attempts in a row without an answer`,

@@ -6,6 +6,11 @@ export interface TokenBucketOptions {
 	rate: number;
 	/** Most tokens held at once (the largest burst); defaults to a tenth of a second's worth, at least 1. */
 	burst?: number;
+	/**
+	 * Start without tokens: a sending loop that takes over a number starts empty, so its first burst
+	 * cannot add to the last second of the loop before it.
+	 */
+	startEmpty?: boolean;
 	clock: Clock;
 }
 
@@ -35,7 +40,7 @@ export class TokenBucket {
 			throw new ConfigError(`The burst must be a whole number of at least 1 (got ${burst})`);
 		this.rate = rate;
 		this.burst = burst;
-		this.tokens = burst;
+		this.tokens = options.startEmpty ? 0 : burst;
 		this.last = options.clock.now();
 	}
 
@@ -80,8 +85,10 @@ export class TokenBucket {
 				continue;
 			}
 			this.refill();
-			if (this.tokens >= 1) {
-				this.tokens -= 1;
+			// Refilling in floating point can stop a hair below 1, and a sleep of that hair's length
+			// does not move a clock that is already large: the wait would never end.
+			if (this.tokens >= 1 - 1e-9) {
+				this.tokens = Math.max(0, this.tokens - 1);
 				return;
 			}
 			await clock.sleep(((1 - this.tokens) / this.rate) * 1000, signal);

@@ -11,6 +11,7 @@ import { sqlConsent } from './sql-consent';
 import { sqlInbox } from './sql-inbox';
 import { sqlLedger } from './sql-ledger';
 import { sqlOrdered } from './sql-ordered';
+import { sqlQueue } from './sql-queue';
 import { openSqlite } from './sqlite-driver';
 import type { Store } from './types';
 
@@ -52,6 +53,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 		...sqlOrdered(driver, codec, prefix),
 		...sqlInbox(driver, codec),
 		...sqlLedger(driver, codec),
+		...sqlQueue(driver),
 		migrate: async () => {
 			await migrate(driver);
 		},

@@ -93,6 +93,15 @@ const MIGRATIONS: Migration[] = [
 		sqlite: inboxMigration('BLOB'),
 		postgres: inboxMigration('BYTEA'),
 	},
+	{
+		// The broadcast queue (nodes/core/broadcast/queue.ts): a broadcast is a durable row with its
+		// message, audience, priority and sending number before the first send, so it outlives the
+		// execution that posted it; one sending loop per number holds `sender_leases`. Broadcasts of
+		// earlier versions were sent in their execution: they count as finished.
+		version: 6,
+		sqlite: queueMigration(),
+		postgres: queueMigration(),
+	},
 ];
 
 function inboxMigration(blobType: string): string[] {
@@ -113,7 +122,23 @@ function inboxMigration(blobType: string): string[] {
 	];
 }
 
-export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+function queueMigration(): string[] {
+	return [
+		`ALTER TABLE broadcasts ADD COLUMN sender TEXT`,
+		`ALTER TABLE broadcasts ADD COLUMN message_json TEXT`,
+		`ALTER TABLE broadcasts ADD COLUMN audience_json TEXT`,
+		`ALTER TABLE broadcasts ADD COLUMN settings_json TEXT`,
+		`ALTER TABLE broadcasts ADD COLUMN priority INTEGER NOT NULL DEFAULT 0`,
+		`ALTER TABLE broadcasts ADD COLUMN state TEXT NOT NULL DEFAULT 'done'`,
+		`ALTER TABLE broadcasts ADD COLUMN runs INTEGER NOT NULL DEFAULT 0`,
+		`ALTER TABLE broadcasts ADD COLUMN finished_at BIGINT`,
+		`ALTER TABLE broadcasts ADD COLUMN abort_reason TEXT`,
+		`CREATE INDEX broadcasts_queue ON broadcasts (sender, state, priority, id)`,
+		`CREATE TABLE sender_leases (sender TEXT PRIMARY KEY, owner TEXT, lease_until BIGINT NOT NULL)`,
+	];
+}
+
+export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 export async function migrate(driver: SqlDriver): Promise<number[]> {
 	return driver.transaction(async (tx) => {

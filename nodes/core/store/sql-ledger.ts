@@ -206,7 +206,7 @@ export function sqlLedger(db: SqlDriver, codec: IdentityCodec): DeliveryLedger {
 
 		async broadcastReport(key: string): Promise<BroadcastReport | undefined> {
 			const [broadcast] = await db.all(
-				`SELECT id, key, title, created_at FROM broadcasts WHERE key = $1`,
+				`SELECT id, key, title, created_at, state, runs FROM broadcasts WHERE key = $1`,
 				[key],
 			);
 			return broadcast ? report(broadcast) : undefined;
@@ -214,7 +214,7 @@ export function sqlLedger(db: SqlDriver, codec: IdentityCodec): DeliveryLedger {
 
 		async listBroadcasts(input: { limit: number }): Promise<BroadcastReport[]> {
 			const rows = await db.all(
-				`SELECT id, key, title, created_at FROM broadcasts ORDER BY id DESC LIMIT $1`,
+				`SELECT id, key, title, created_at, state, runs FROM broadcasts ORDER BY id DESC LIMIT $1`,
 				[input.limit],
 			);
 			return Promise.all(rows.map((row) => report(row)));
@@ -242,5 +242,7 @@ async function readReport(db: SqlExecutor, broadcast: Row): Promise<BroadcastRep
 		failed: Number(c.failed ?? 0),
 		unknown: Number(c.unknown_count ?? 0),
 		failedByCode: Object.fromEntries(codes.map((r) => [String(r.error_code), Number(r.n)])),
+		state: (broadcast.state as BroadcastReport['state'] | undefined) ?? 'done',
+		resumptions: Math.max(0, Number(broadcast.runs ?? 0) - 1),
 	};
 }

@@ -258,6 +258,10 @@ export interface BroadcastReport {
 	/** Sends whose outcome a crash left unknown and the at-most-once policy gave up on. */
 	unknown: number;
 	failedByCode: Record<string, number>;
+	/** Where the broadcast is in the queue (`done` for broadcasts sent before the queue existed). */
+	state: BroadcastState;
+	/** How many times a sending loop picked it up again after the first (a crash, a restart, an outage). */
+	resumptions: number;
 }
 
 export interface DeliveryLedger {
@@ -298,5 +302,86 @@ export interface DeliveryLedger {
 	listBroadcasts(input: { limit: number }): Promise<BroadcastReport[]>;
 }
 
+// ---- Broadcast queue ----------------------------------------------------------------------
+
+/**
+ * `queued`: waiting or being sent (also after a crash: a resume continues it). `done`: everyone in
+ * the audience was tried. `aborted`: every further send would fail the same way; needs a person.
+ * `cancelled`: staff stopped it; nothing resumes it.
+ */
+export type BroadcastState = 'queued' | 'done' | 'aborted' | 'cancelled';
+
+/** How one broadcast is sent, chosen by whoever posted it; the number's loop applies it. */
+export interface QueuedSettings {
+	policy: DeliveryPolicy;
+	/** At most this many messages per second for this broadcast (below the number's rate); none = the number's. */
+	rate?: number;
+}
+
+/** A broadcast as the queue holds it. `message` is the channel-neutral message spec, as JSON. */
+export interface QueuedBroadcast {
+	id: number;
+	key: string;
+	title: string | null;
+	/** The sending number (WhatsApp phone number ID): one sending loop per sender at a time. */
+	sender: string;
+	message: unknown;
+	audience: Audience;
+	/** Higher first; equal priorities in the order they were posted. */
+	priority: number;
+	settings: QueuedSettings;
+	state: BroadcastState;
+	createdAt: Date;
+	/** Sending loops that picked it up so far. */
+	runs: number;
+	abortReason: string | null;
+}
+
+export interface EnqueueInput {
+	key: string;
+	title?: string;
+	sender: string;
+	message: unknown;
+	audience: Audience;
+	priority: number;
+	settings: QueuedSettings;
+	at?: Date;
+}
+
+export interface EnqueueResult {
+	broadcast: QueuedBroadcast;
+	/** A new key. */
+	created: boolean;
+	/** A finished broadcast of this key was queued again (a rerun: it reaches only those not yet sent). */
+	requeued: boolean;
+}
+
+export interface BroadcastQueue {
+	/**
+	 * Records the broadcast before its first send. A key already queued stays as it is (posting the
+	 * same announcement twice sends it once); a finished one is queued again. A rerun keeps the
+	 * message and audience it was first posted with.
+	 */
+	enqueueBroadcast(input: EnqueueInput): Promise<EnqueueResult>;
+	queuedBroadcast(id: number): Promise<QueuedBroadcast | undefined>;
+	/** What the sender's loop sends next: the highest priority, then the oldest. */
+	nextQueued(sender: string): Promise<QueuedBroadcast | undefined>;
+	/** Queued broadcasts of the sender above this priority (an urgent one waiting behind a running one). */
+	countQueuedAbove(sender: string, priority: number): Promise<number>;
+	/** A loop picked it up: counts the run and returns how many runs it has had. */
+	startRun(id: number): Promise<number>;
+	/** Leaves the queue; a broadcast already finished keeps its first outcome. */
+	finishBroadcast(
+		id: number,
+		outcome: { state: 'done' | 'cancelled' } | { state: 'aborted'; reason: string },
+	): Promise<void>;
+	/**
+	 * Takes (or renews) the sending lease of a number until `until`; false while another owner holds
+	 * an unexpired lease. A dead owner's lease runs out.
+	 */
+	claimSender(sender: string, owner: string, until: Date): Promise<boolean>;
+	releaseSender(sender: string, owner: string): Promise<void>;
+}
+
 /** What both backends provide. */
-export type Store = ConsentStore & OrderedConsent & InboxStore & DeliveryLedger;
+export type Store = ConsentStore & OrderedConsent & InboxStore & DeliveryLedger & BroadcastQueue;

@@ -10,6 +10,13 @@ import { ProxyError, proxyCloudApiError, proxyRefusal, proxyUnreachable } from '
 import { TunnelAgent } from './proxy-tunnel';
 import type { ClientMessage, ServerErrorBody, ServerSendSuccess } from './wire-types';
 
+/**
+ * The sender's in-flight limit follows Meta's latency up to 256 (broadcast/in-flight.ts); fewer
+ * sockets would queue requests in the agent, the queueing would look like latency, and the limit
+ * would chase its own tail. Sockets are opened only as needed.
+ */
+const MAX_SOCKETS = 256;
+
 export interface CloudApiConfig {
 	/** `https://graph.facebook.com`, or the simulator / a proxy. Never hard-coded. */
 	baseUrl: string;
@@ -83,7 +90,7 @@ export class CloudApiClient implements MessageSender {
 		this.url = new URL(
 			`${root}/${config.version}/${encodeURIComponent(config.phoneNumberId)}/messages`,
 		);
-		this.route = routeTo(this.url, config.maxSockets ?? 64, config.env ?? process.env);
+		this.route = routeTo(this.url, config.maxSockets ?? MAX_SOCKETS, config.env ?? process.env);
 		this.timeoutMs = config.timeoutMs ?? 20_000;
 		this.authorization = `Bearer ${config.accessToken}`;
 	}
