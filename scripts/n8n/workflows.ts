@@ -15,6 +15,7 @@ export const WORKFLOW_FILES = [
 	'rss-announcements.json',
 	'gazette-announcements.json',
 	'cms-announcements.json',
+	'resume-broadcasts.json',
 	// The others name it as their error workflow (settings.errorWorkflow = its id).
 	'error-alerts.json',
 ] as const;
