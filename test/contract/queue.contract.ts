@@ -109,4 +109,20 @@ export function describeBroadcastQueue(makeBackend: () => TempStore): void {
 		);
 		expect(wins.filter(Boolean)).toHaveLength(1);
 	});
+
+	it('counts replies per number and second, across racing callers, up to the limit', async () => {
+		const second = Math.floor(Date.now() / 1000);
+		const racing = await Promise.all(
+			Array.from({ length: 10 }, () => each.store.takeReplySlot(SENDER, second, 3)),
+		);
+		expect(racing.filter(Boolean)).toHaveLength(3);
+		expect(await each.store.takeReplySlot(SENDER, second, 3)).toBe(false);
+		expect(await each.store.takeReplySlot('999', second, 3)).toBe(true);
+		expect(await each.store.takeReplySlot(SENDER, second + 1, 3)).toBe(true);
+		// The counter shares the lease's row and leaves the lease alone.
+		const soon = new Date(Date.now() + 60_000);
+		expect(await each.store.claimSender(SENDER, 'w1', soon)).toBe(true);
+		expect(await each.store.takeReplySlot(SENDER, second + 2, 3)).toBe(true);
+		expect(await each.store.claimSender(SENDER, 'w2', soon)).toBe(false);
+	});
 }

@@ -1,6 +1,6 @@
 import { type IExecuteFunctions, updateDisplayOptions } from 'n8n-workflow';
 
-import { sendReply } from '../../core/broadcast';
+import { replyBudget, sendReply, type ReplyBudget } from '../../core/broadcast';
 import { WhatsAppChannel } from '../../core/channels/whatsapp';
 import { mapEachItem, type NodeOutputs } from '../../shared/each-item';
 import type { BroadcastContext } from './context';
@@ -37,11 +37,30 @@ export async function execute(
 	const channel = new WhatsAppChannel({
 		send: async (message) => (await context.api()).send(message),
 	});
+	// Replies share the number with announcements: they use the share the sending loop leaves free.
+	let budget: ReplyBudget | undefined;
+	const take = async (signal?: AbortSignal) => {
+		if (!budget) {
+			const api = await context.apiSettings();
+			budget = replyBudget(store, {
+				sender: api.phoneNumberId,
+				rate: api.messagesPerSecond,
+				replyShare: api.replyShare,
+			});
+		}
+		await budget.take(signal);
+	};
 	return mapEachItem(this, async (i) => {
-		const result = await sendReply(store, keys, channel, {
-			recipient: String(this.getNodeParameter('recipient', i, '') ?? ''),
-			text: String(this.getNodeParameter('replyText', i, '') ?? ''),
-		});
+		const result = await sendReply(
+			store,
+			keys,
+			channel,
+			{
+				recipient: String(this.getNodeParameter('recipient', i, '') ?? ''),
+				text: String(this.getNodeParameter('replyText', i, '') ?? ''),
+			},
+			{ budget: { take }, signal: this.getExecutionCancelSignal?.() },
+		);
 		return { ...result };
 	});
 }

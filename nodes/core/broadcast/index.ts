@@ -23,6 +23,7 @@ export {
 	broadcastPace,
 	enqueueBroadcast,
 	PRIORITY,
+	replyBudget,
 	SenderLoop,
 	SENDER_LEASE_MS,
 	type DrainResult,
@@ -30,6 +31,7 @@ export {
 	type NumberSettings,
 	type PublishRequest,
 	type QueueStore,
+	type ReplyBudget,
 } from './queue';
 export {
 	BroadcastAbortedError,

@@ -6,6 +6,7 @@ import type {
 	QueuedBroadcast,
 } from '../store/types';
 import type { Channel } from './channel';
+import { systemClock } from './clock';
 import { InFlightLimit } from './in-flight';
 import { Lease } from './lease';
 import type { MessageSpec } from './message-spec';
@@ -230,4 +231,33 @@ export class SenderLoop<Message> {
 			await this.store.finishBroadcast(broadcast.id, { state: 'done' });
 		return summary;
 	}
+}
+
+/** Waits for a reply's turn within the share of the number's rate kept for replies. */
+export interface ReplyBudget {
+	take(signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The replies' share of the number, counted per second in the store, so replies from every
+ * execution and worker together stay within it while a broadcast takes the rest. At least one
+ * reply a second: a share of 0 % still lets confirmations out (then up to one a second above the
+ * number's rate; the README says so).
+ */
+export function replyBudget(
+	store: Pick<BroadcastQueue, 'takeReplySlot'>,
+	number: NumberSettings,
+	sleep: (ms: number, signal?: AbortSignal) => Promise<void> = systemClock.sleep,
+): ReplyBudget {
+	const perSecond = Math.max(1, Math.floor(number.rate * number.replyShare));
+	return {
+		async take(signal) {
+			if (number.rate <= 0) return;
+			for (;;) {
+				const now = Date.now();
+				if (await store.takeReplySlot(number.sender, Math.floor(now / 1000), perSecond)) return;
+				await sleep(1000 - (now % 1000) + 1, signal);
+			}
+		},
+	};
 }

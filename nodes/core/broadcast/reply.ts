@@ -22,11 +22,14 @@ export interface ReplyResult {
 	status: 'accepted';
 }
 
-/** The broadcast engine's retry settings; a reply goes to one person, so rate and paging do not apply. */
+/**
+ * The broadcast engine's retry settings; a reply goes to one person, so paging does not apply.
+ * `budget`: the number's share kept for replies (queue.ts `replyBudget`), taken before each try.
+ */
 export type ReplyOptions = Pick<
 	SendOptions,
 	'maxAttempts' | 'backoff' | 'policy' | 'signal' | 'clock' | 'random'
->;
+> & { budget?: { take(signal?: AbortSignal): Promise<void> } };
 
 /**
  * Sends free text to one person inside WhatsApp's 24-hour window (Start/Stop confirmations,
@@ -52,6 +55,7 @@ export async function sendReply<Message>(
 		);
 	const { maxAttempts, backoff, policy, signal, clock, random } = resolveSendOptions(options);
 	for (let attempt = 1; ; attempt++) {
+		await options.budget?.take(signal);
 		const outcome = await channel.send(message);
 		if (outcome.kind === 'accepted')
 			return { recipient: recipient.pseudonym, sent: true, status: 'accepted' };

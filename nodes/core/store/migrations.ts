@@ -134,7 +134,9 @@ function queueMigration(): string[] {
 		`ALTER TABLE broadcasts ADD COLUMN finished_at BIGINT`,
 		`ALTER TABLE broadcasts ADD COLUMN abort_reason TEXT`,
 		`CREATE INDEX broadcasts_queue ON broadcasts (sender, state, priority, id)`,
-		`CREATE TABLE sender_leases (sender TEXT PRIMARY KEY, owner TEXT, lease_until BIGINT NOT NULL)`,
+		// The reply counter shares the row: replies from any process stay within the share of the
+		// number's rate the sending loop leaves free.
+		`CREATE TABLE sender_leases (sender TEXT PRIMARY KEY, owner TEXT, lease_until BIGINT NOT NULL, reply_second BIGINT NOT NULL DEFAULT 0, reply_count INTEGER NOT NULL DEFAULT 0)`,
 	];
 }
 

@@ -104,6 +104,19 @@ export function sqlQueue(db: SqlDriver): BroadcastQueue {
 			return changed > 0;
 		},
 
+		async takeReplySlot(sender: string, second: number, limit: number): Promise<boolean> {
+			// Expressions in SET read the row as it was, on both backends.
+			const changed = await db.run(
+				`INSERT INTO sender_leases (sender, owner, lease_until, reply_second, reply_count) VALUES ($1, NULL, 0, $2, 1)
+				 ON CONFLICT (sender) DO UPDATE SET
+				   reply_count = CASE WHEN sender_leases.reply_second = excluded.reply_second THEN sender_leases.reply_count + 1 ELSE 1 END,
+				   reply_second = excluded.reply_second
+				 WHERE sender_leases.reply_second <> excluded.reply_second OR sender_leases.reply_count < $3`,
+				[sender, second, limit],
+			);
+			return changed > 0;
+		},
+
 		async releaseSender(sender: string, owner: string): Promise<void> {
 			await db.run(
 				`UPDATE sender_leases SET owner = NULL, lease_until = 0 WHERE sender = $1 AND owner = $2`,

@@ -381,6 +381,11 @@ export interface BroadcastQueue {
 	 */
 	claimSender(sender: string, owner: string, until: Date): Promise<boolean>;
 	releaseSender(sender: string, owner: string): Promise<void>;
+	/**
+	 * Counts one reply in the number's current second (`second` = Unix time in whole seconds);
+	 * false when `limit` replies went out in that second already, from any process.
+	 */
+	takeReplySlot(sender: string, second: number, limit: number): Promise<boolean>;
 }
 
 /** What both backends provide. */

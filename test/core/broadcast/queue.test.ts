@@ -1,6 +1,7 @@
 import {
 	PRIORITY,
 	publishBroadcast,
+	replyBudget,
 	SenderLoop,
 	type Channel,
 	type LoopOptions,
@@ -270,5 +271,26 @@ describe('unknown outcomes: one policy', () => {
 		expect((outcome as { possibleDuplicates: number }).possibleDuplicates).toBeGreaterThanOrEqual(
 			twice,
 		);
+	});
+});
+
+describe('replies share the number', () => {
+	const rig = rigPerTest({ subscribers: 1 });
+
+	it('replies from several callers stay within the share kept for them in every second', async () => {
+		// 40 per second with 10 % for replies: 4 replies a second, whoever sends them.
+		const number: NumberSettings = { sender: SENDER, rate: 40, replyShare: 0.1 };
+		const budgets = [replyBudget(rig.store, number), replyBudget(rig.store, number)];
+		const taken: number[] = [];
+		await Promise.all(
+			Array.from({ length: 10 }, async (_, i) => {
+				await budgets[i % 2].take();
+				taken.push(Math.floor(Date.now() / 1000));
+			}),
+		);
+		const perSecond = new Map<number, number>();
+		for (const second of taken) perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+		expect(taken).toHaveLength(10);
+		expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(4);
 	});
 });
