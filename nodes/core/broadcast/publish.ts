@@ -1,4 +1,5 @@
 import { CivicBroadcastError, InputError } from '../errors';
+import { StoreUnavailableError } from '../store/store-errors';
 import type { QueuedBroadcast } from '../store/types';
 import type { Channel } from './channel';
 import { systemClock } from './clock';
@@ -51,6 +52,26 @@ export async function publishBroadcast<Message>(
 			.finally(() => options.onBackgroundDone?.());
 		return { status: 'queued', key: broadcast.key, title: broadcast.title, requeued };
 	}
+	try {
+		return await waitUntilSent(store, loop, broadcast, requeued, options);
+	} catch (error) {
+		if (!(error instanceof StoreUnavailableError)) throw error;
+		// It was queued before the store went away: it is not lost, and nobody needs to post it again.
+		throw new StoreUnavailableError(
+			error.kind,
+			`${error.message} Broadcast "${broadcast.key}" stays queued: the Resume Broadcasts workflow continues it once the store is back.`,
+			{ cause: error },
+		);
+	}
+}
+
+async function waitUntilSent<Message>(
+	store: QueueStore,
+	loop: SenderLoop<Message>,
+	broadcast: QueuedBroadcast,
+	requeued: boolean,
+	options: PublishOptions,
+): Promise<PublishOutcome> {
 	const sleep = options.sleep ?? systemClock.sleep;
 	const mine: BroadcastSummary[] = [];
 	for (;;) {
@@ -70,7 +91,9 @@ export async function publishBroadcast<Message>(
 			if (last) return { status: 'done', ...last };
 			return { status: 'queued', key: now.key, title: now.title, requeued };
 		}
-		if (result.status === 'busy') await sleep(options.pollMs ?? 1000, options.signal);
+		// Another loop holds the number, or the broadcast belongs to another number (the same key
+		// posted through another credential): its loop sends it; look again in a moment.
+		await sleep(options.pollMs ?? 1000, options.signal);
 	}
 }
 

@@ -125,7 +125,13 @@ export class SenderLoop<Message> {
 		private readonly loopOptions: LoopOptions = {},
 	) {
 		this.pace = broadcastPace(number);
-		this.options = resolveSendOptions({ ...loopOptions, rate: this.pace.rate });
+		// The broadcast's own lease lasts as long as the number's: when a dead loop's number lease
+		// runs out, the next loop must not find the broadcast still held.
+		this.options = resolveSendOptions({
+			...loopOptions,
+			rate: this.pace.rate,
+			leaseMs: loopOptions.senderLeaseMs ?? SENDER_LEASE_MS,
+		});
 	}
 
 	/**
