@@ -88,6 +88,11 @@ function clusterEnv(
 		DB_POSTGRESDB_DATABASE: database.name,
 		DB_POSTGRESDB_USER: database.user,
 		DB_POSTGRESDB_PASSWORD: database.password,
+		// n8n's default pool is 2 connections per process. Its connection monitor pings through the
+		// same pool every 2 s with a 5 s limit; under a burst of webhooks the pool stays busy, the
+		// ping times out, n8n marks the database as lost and answers every request 503 "Database
+		// is not ready!" until a ping gets through (seen here with 330 webhooks in 40 s).
+		DB_POSTGRESDB_POOL_SIZE: '10',
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(redis.port),
