@@ -12,6 +12,7 @@ import type { CitizenIdentity, CitizenMessage, ServerStatusValue } from './paylo
 import { acceptedResponse, decideSend } from './send-message';
 import { SimulatorState, type AcceptedMessage, type Counters, type WebhookDelivery } from './state';
 import { handleAdmin } from './admin-routes';
+import { graphVersionVerdict } from './graph-versions';
 import { listTemplates } from './template-list';
 import { WebhookSender, type CitizenSend, type DeliveryOptions } from './webhooks';
 
@@ -147,6 +148,11 @@ export class Simulator {
 		const url = new URL(req.url ?? '/', 'http://simulator');
 		if (url.pathname.startsWith('/_sim/'))
 			return handleAdmin(this, url, req.method ?? 'GET', raw, res);
+		const version = /^\/([^/]+)\//.exec(url.pathname)?.[1] ?? '';
+		if (graphVersionVerdict(version) === 'unknown') {
+			const refused = metaError(100, `Unknown Graph API version ${version}`);
+			return this.json(res, refused.httpStatus, refused.body);
+		}
 		const messages = MESSAGES_PATH.exec(url.pathname);
 		if (messages && req.method === 'POST') return this.sendMessage(req, res, messages[2], raw);
 		const subscriptions = SUBSCRIPTIONS_PATH.exec(url.pathname);

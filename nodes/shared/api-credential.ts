@@ -5,7 +5,7 @@ const API_CREDENTIAL = 'whatsAppBroadcastApi';
 
 /** Defaults of the credential's fields; the credential form shows the same. */
 export const DEFAULT_BASE_URL = 'https://graph.facebook.com';
-export const DEFAULT_GRAPH_API_VERSION = 'v24.0';
+export const DEFAULT_GRAPH_API_VERSION = 'v26.0';
 /** Meta's throughput per business number unless raised (docs/whatsapp-platform.md). */
 export const DEFAULT_MESSAGES_PER_SECOND = 80;
 export const DEFAULT_REPLY_SHARE_PERCENT = 10;
