@@ -18,8 +18,9 @@ import { operationProperties, router } from './actions/router';
 import { consentStoreDbTest } from '../shared/consent-store-credential-test';
 import { operationSubtitle } from '../shared/subtitle';
 
-// Process Message routes to four outputs; every other operation has one.
-const OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "processMessage" ? [{"type":"${NodeConnectionTypes.Main}","displayName":"Subscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Unsubscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Info"},{"type":"${NodeConnectionTypes.Main}","displayName":"Other"}] : [{"type":"${NodeConnectionTypes.Main}","displayName":"Result"}] }}`;
+// Process Message routes to four outputs and a fifth for the hourly held-back summary; every
+// other operation has one.
+const OUTPUTS: `={{${string}}}` = `={{ $parameter.operation === "processMessage" ? [{"type":"${NodeConnectionTypes.Main}","displayName":"Subscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Unsubscribed"},{"type":"${NodeConnectionTypes.Main}","displayName":"Info"},{"type":"${NodeConnectionTypes.Main}","displayName":"Other"},{"type":"${NodeConnectionTypes.Main}","displayName":"Held Back"}] : [{"type":"${NodeConnectionTypes.Main}","displayName":"Result"}] }}`;
 
 /** Operations that record consent, or describe how it is recorded: they share its settings. */
 const CONSENT_OPERATIONS = ['import', 'processMessage', 'processingRecord', 'subscribe'];
@@ -53,6 +54,13 @@ const operation: INodeProperties = {
 			value: 'processingRecord',
 			description: 'Generate the GDPR record of processing (Article 30)',
 			action: 'Generate the processing record',
+		},
+		{
+			name: 'Remove Undeliverable',
+			value: 'removeUndeliverable',
+			description:
+				'Delete subscribers WhatsApp could not deliver to (error 131026) in several broadcasts in a row',
+			action: 'Remove undeliverable subscribers',
 		},
 		{
 			name: 'Retry Unprocessed Messages',

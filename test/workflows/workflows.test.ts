@@ -73,7 +73,7 @@ function outputCount(description: INodeTypeDescription, node: WorkflowNode): num
 	const errorOutput = node.onError === 'continueErrorOutput' ? 1 : 0;
 	if (Array.isArray(description.outputs)) return description.outputs.length + errorOutput;
 	const operation = node.parameters.operation;
-	return (operation === 'processMessage' || operation === undefined ? 4 : 1) + errorOutput;
+	return (operation === 'processMessage' || operation === undefined ? 5 : 1) + errorOutput;
 }
 
 function versions(description: INodeTypeDescription): number[] {

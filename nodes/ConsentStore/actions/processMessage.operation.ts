@@ -15,10 +15,13 @@ import {
 	type Route,
 } from '../../core/consent';
 import { CATALOGUE, type Language } from '../../core/language';
+import { DEFAULT_STAFF_LIMIT } from '../../core/store/sql-staff-limit';
 import { forEachItem } from '../../shared/each-item';
 import type { ConsentContext, OperationResult } from './context';
 
 const OUTPUTS: Route[] = ['subscribed', 'unsubscribed', 'info', 'other'];
+/** The fifth output: the hourly summary of messages held back from staff (counts only). */
+const HELD_BACK_OUTPUT = OUTPUTS.length;
 const LANGUAGE_OPTIONS = CATALOGUE.options();
 /** When each reply is sent, in the words staff use. */
 const REPLY_LABELS: Record<ReplyKind, string> = {
@@ -38,6 +41,15 @@ export const description = updateDisplayOptions({ show: { operation: ['processMe
 		type: 'string',
 		default: 'WhatsApp-Info',
 		description: 'Name used in the replies ({service}), e.g. "Stadtinfo Musterstadt"',
+	},
+	{
+		displayName: 'Messages to Staff per Person and Hour',
+		name: 'staffLimit',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_STAFF_LIMIT,
+		description:
+			'At most this many messages of one person an hour leave on Other with their text (for staff); the rest leave on Other without text (reason held_back) and are counted. Once an hour the Held Back output tells how many messages from how many people were held back. 0 means no limit.',
 	},
 	{
 		displayName: 'Options',
@@ -136,18 +148,43 @@ export async function execute(
 		textVersion: this.getNodeParameter('consentTextVersion', 0) as string,
 		serviceName: this.getNodeParameter('serviceName', 0) as string,
 		timeZone: options.timeZone || this.getTimezone(),
+		staffLimit: Number(this.getNodeParameter('staffLimit', 0, DEFAULT_STAFF_LIMIT)),
 	};
 	const { store, keys } = await context.open();
 	const items = this.getInputData();
-	return forEachItem(this, OUTPUTS.length, OUTPUTS.indexOf('other'), async (i) => {
-		const result = await processMessage(
-			store,
-			keys,
-			items[i].json as unknown as InboundMessage,
-			processOptions,
+	const outputs = await forEachItem(
+		this,
+		OUTPUTS.length + 1,
+		OUTPUTS.indexOf('other'),
+		async (i) => {
+			const result = await processMessage(
+				store,
+				keys,
+				items[i].json as unknown as InboundMessage,
+				processOptions,
+			);
+			return { output: OUTPUTS.indexOf(result.route), json: toJson(result) };
+		},
+	);
+	// Checked on every run, claimed by one execution an hour: counts only, never who.
+	const summary = processOptions.staffLimit > 0 ? await store.takeHeldBackSummary() : undefined;
+	if (summary) {
+		outputs[HELD_BACK_OUTPUT].push({
+			json: {
+				heldBackMessages: summary.messages,
+				heldBackPeople: summary.people,
+				since: summary.since.toISOString(),
+				until: summary.until.toISOString(),
+				limitPerPersonAndHour: processOptions.staffLimit,
+			},
+			pairedItem: { item: 0 },
+		});
+		this.logger.info(
+			`Consent Store: ${summary.messages} message(s) from ${summary.people} person(s) held back from staff`,
+			{ node: this.getNode().name, messages: summary.messages, people: summary.people },
 		);
-		return { output: OUTPUTS.indexOf(result.route), json: toJson(result) };
-	});
+	}
+	return outputs;
 }
 
 /** The texts staff changed; a field n8n left out, or left at its default, keeps the default. */

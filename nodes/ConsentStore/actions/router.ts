@@ -4,6 +4,7 @@ import * as importList from './import.operation';
 import * as lookUp from './lookUp.operation';
 import * as processMessage from './processMessage.operation';
 import * as processingRecord from './processingRecord.operation';
+import * as removeUndeliverable from './removeUndeliverable.operation';
 import * as retryMessages from './retryMessages.operation';
 import * as statistics from './statistics.operation';
 import * as subscribe from './subscribe.operation';
@@ -19,6 +20,7 @@ export const operations = {
 	statistics,
 	processingRecord,
 	retryMessages,
+	removeUndeliverable,
 };
 
 export type ConsentOperation = keyof typeof operations;

@@ -1,5 +1,5 @@
 import type { Language, LanguageCatalogue } from '../language';
-import type { ConsentStore, InboxStore, OrderedConsent } from '../store/types';
+import type { ConsentStore, InboxStore, OrderedConsent, StaffLimitStore } from '../store/types';
 import type { KeywordParser } from './keywords';
 import type { ReplyTexts } from './reply-texts';
 
@@ -39,7 +39,9 @@ export type MessageAction =
 	/** A later Start or Stop of the person (by Meta's timestamp) was applied: this one changes nothing. */
 	| 'stale'
 	/** Another execution processed this very message already (it was handed out twice). */
-	| 'already_processed';
+	| 'already_processed'
+	/** The person sent more messages for staff this hour than the limit: counted, not forwarded. */
+	| 'held_back';
 
 export interface ProcessResult {
 	route: Route;
@@ -72,7 +74,13 @@ export interface ProcessOptions {
 	timeZone?: string;
 	/** The languages (date formats in replies); the service's catalogue unless given. */
 	languages?: LanguageCatalogue;
+	/** At most this many messages an hour per person reach staff; 0 or absent: no limit. */
+	staffLimit?: number;
+	now?: Date;
 }
 
 /** What Process Message needs of the store: consent, applied in Meta's order, and the inbox. */
-export type MessageStore = ConsentStore & OrderedConsent & Pick<InboxStore, 'markInboxDone'>;
+export type MessageStore = ConsentStore &
+	OrderedConsent &
+	Pick<InboxStore, 'markInboxDone'> &
+	Pick<StaffLimitStore, 'admitToStaff'>;

@@ -48,15 +48,24 @@ export async function processMessage(
 
 	if (!match) {
 		const known = await store.findByIdentity(identity);
-		return {
+		const text = typeof message.text === 'string' ? message.text : undefined;
+		const other = {
 			...base,
-			route: 'other',
-			action: 'other',
+			route: 'other' as const,
 			language: known?.language ?? options.defaultLanguage,
 			pseudonym: known?.pseudonym,
 			replyText: null,
-			text: typeof message.text === 'string' ? message.text : undefined,
 		};
+		// Only a text goes to staff, so only a text counts; one held back carries no text, so the
+		// workflow's "Has Question Text" keeps it from Ask Staff without another node.
+		if (text && options.staffLimit && options.staffLimit > 0) {
+			const admission = await store.admitToStaff(identity, {
+				limit: options.staffLimit,
+				now: options.now,
+			});
+			if (admission === 'held') return { ...other, action: 'held_back', reason: 'held_back' };
+		}
+		return { ...other, action: 'other', text };
 	}
 	const reply = (kind: ReplyKind, language: Language, subscriber?: Subscriber) =>
 		fillReply(options.texts[language][kind], replyValues(options, language, subscriber));

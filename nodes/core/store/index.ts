@@ -12,6 +12,8 @@ import { sqlInbox } from './sql-inbox';
 import { sqlLedger } from './sql-ledger';
 import { sqlOrdered } from './sql-ordered';
 import { sqlQueue } from './sql-queue';
+import { sqlStaffLimit } from './sql-staff-limit';
+import { sqlUndeliverable } from './sql-undeliverable';
 import { openSqlite } from './sqlite-driver';
 import type { Store } from './types';
 
@@ -54,6 +56,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
 		...sqlInbox(driver, codec),
 		...sqlLedger(driver, codec),
 		...sqlQueue(driver),
+		...sqlUndeliverable(driver),
+		...sqlStaffLimit(driver, codec),
 		migrate: async () => {
 			await migrate(driver);
 		},

@@ -102,7 +102,26 @@ const MIGRATIONS: Migration[] = [
 		sqlite: queueMigration(),
 		postgres: queueMigration(),
 	},
+	{
+		// Data minimisation and staff's inbox (issue 12, points 5 and 6). `undeliverable_streak`:
+		// consecutive broadcasts whose send to this subscriber failed as undeliverable, and the last
+		// broadcast that changed it (sql-undeliverable.ts). `staff_forwards`: per blind index (never
+		// a number), messages forwarded to staff in the person's current hour and those held back
+		// since the last summary; `staff_summary`: when staff last got one (sql-staff-limit.ts).
+		version: 7,
+		sqlite: limitsMigration(),
+		postgres: limitsMigration(),
+	},
 ];
+
+function limitsMigration(): string[] {
+	return [
+		`ALTER TABLE subscribers ADD COLUMN undeliverable_streak INTEGER NOT NULL DEFAULT 0`,
+		`ALTER TABLE subscribers ADD COLUMN undeliverable_broadcast BIGINT`,
+		`CREATE TABLE staff_forwards (identity_index TEXT PRIMARY KEY, window_start BIGINT NOT NULL, forwarded INTEGER NOT NULL DEFAULT 0, held INTEGER NOT NULL DEFAULT 0)`,
+		`CREATE TABLE staff_summary (id INTEGER PRIMARY KEY, last_at BIGINT NOT NULL)`,
+	];
+}
 
 function inboxMigration(blobType: string): string[] {
 	return [

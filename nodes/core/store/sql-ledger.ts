@@ -2,6 +2,7 @@ import { audienceCondition } from './audience';
 import type { IdentityCodec } from './identity-codec';
 import { toRecipient } from './row-mapping';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver';
+import { countUndeliverable, followStatus, UNDELIVERABLE_CODES } from './sql-undeliverable';
 import type {
 	Audience,
 	BroadcastRecord,
@@ -124,6 +125,9 @@ export function sqlLedger(db: SqlDriver, codec: IdentityCodec): DeliveryLedger {
 				o.state === 'accepted' ? codec.messageRef(o.messageId) : null,
 			);
 			const codes = outcomes.map((o) => (o.state === 'failed' ? o.errorCode : null));
+			const undeliverable = outcomes.flatMap((o) =>
+				o.state === 'failed' && UNDELIVERABLE_CODES.includes(o.errorCode) ? [o.subscriberId] : [],
+			);
 			// Upsert: an outcome also lands if its intent row was never written; a subscriber who left meanwhile
 			// is skipped by the join, so nothing of theirs is re-created.
 			await db.transaction(async (tx) => {
@@ -136,6 +140,7 @@ export function sqlLedger(db: SqlDriver, codec: IdentityCodec): DeliveryLedger {
 					 ON CONFLICT (broadcast_id, subscriber_id) DO UPDATE SET state = excluded.state, message_ref = excluded.message_ref, error_code = excluded.error_code, updated_at = excluded.updated_at`,
 						[broadcastId, ids, states, messageRefs as string[], codes as number[], now],
 					);
+					await countUndeliverable(tx, broadcastId, undeliverable);
 					return;
 				}
 				for (let i = 0; i < ids.length; i++) {
@@ -152,6 +157,7 @@ export function sqlLedger(db: SqlDriver, codec: IdentityCodec): DeliveryLedger {
 						[broadcastId, ids[i], states[i], messageRefs[i], codes[i], now],
 					);
 				}
+				await countUndeliverable(tx, broadcastId, undeliverable);
 			});
 		},
 
@@ -197,7 +203,10 @@ export function sqlLedger(db: SqlDriver, codec: IdentityCodec): DeliveryLedger {
 					update.at.getTime(),
 				],
 			);
-			if (changed > 0) return 'updated';
+			if (changed > 0) {
+				await followStatus(db, codec.messageRef(update.messageId), status, update.errorCode);
+				return 'updated';
+			}
 			const [known] = await db.all(`SELECT 1 AS one FROM deliveries WHERE message_ref = $1`, [
 				codec.messageRef(update.messageId),
 			]);

@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import type { LanguageCatalogue } from '../language';
 import type { SqlExecutor } from './sql-driver';
+import { checkThreshold, DEFAULT_UNDELIVERABLE_AFTER } from './sql-undeliverable';
 import type { ConsentSource, Language, Statistics } from './types';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +14,7 @@ export const MAX_STATISTICS_DAYS = 366;
  */
 export async function readStatistics(
 	db: SqlExecutor,
-	input: { days: number; now?: Date },
+	input: { days: number; now?: Date; undeliverableAfter?: number },
 	languages: LanguageCatalogue,
 ): Promise<Statistics> {
 	if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_STATISTICS_DAYS)
@@ -52,5 +53,9 @@ export async function readStatistics(
 		if (e.event === 'left') day.leaves += 1;
 		else day.joins += 1;
 	}
-	return { subscribers, bySource, byLanguage, days };
+	const [flagged] = await db.all(
+		`SELECT COUNT(*) AS n FROM subscribers WHERE undeliverable_streak >= $1`,
+		[checkThreshold(input.undeliverableAfter ?? DEFAULT_UNDELIVERABLE_AFTER)],
+	);
+	return { subscribers, bySource, byLanguage, days, undeliverable: Number(flagged.n) };
 }

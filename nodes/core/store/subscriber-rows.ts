@@ -77,6 +77,7 @@ export async function deleteSubscriber(
 	tx: SqlExecutor,
 	row: Row,
 	input: UnsubscribeInput,
+	event: 'left' | 'removed_undeliverable' = 'left',
 ): Promise<UnsubscribeResult> {
 	const id = Number(row.id);
 	const pseudonym = String(row.pseudonym);
@@ -84,13 +85,13 @@ export async function deleteSubscriber(
 	if (tx.dialect === 'postgres') {
 		await tx.run(
 			`WITH d AS (DELETE FROM deliveries WHERE subscriber_id = $1), s AS (DELETE FROM subscribers WHERE id = $1 RETURNING pseudonym)
-			 INSERT INTO audit_log (at, pseudonym, event, source) SELECT $2, pseudonym, 'left', $3 FROM s`,
-			[id, at, input.source],
+			 INSERT INTO audit_log (at, pseudonym, event, source) SELECT $2, pseudonym, $4, $3 FROM s`,
+			[id, at, input.source, event],
 		);
 	} else {
 		await tx.run(`DELETE FROM deliveries WHERE subscriber_id = $1`, [id]);
 		await tx.run(`DELETE FROM subscribers WHERE id = $1`, [id]);
-		await insertAudit(tx, { at: new Date(at), pseudonym, event: 'left', source: input.source });
+		await insertAudit(tx, { at: new Date(at), pseudonym, event, source: input.source });
 	}
 	return { status: 'deleted', pseudonym, language: row.language as Language };
 }

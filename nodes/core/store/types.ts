@@ -93,12 +93,21 @@ export interface Statistics {
 	bySource: Record<ConsentSource, number>;
 	byLanguage: Record<Language, number>;
 	days: DailyCount[];
+	/** Subscribers whose sends were undeliverable in the last `undeliverableAfter` broadcasts in a row. */
+	undeliverable: number;
 }
 
 export interface AuditEvent {
 	at: Date;
 	pseudonym: string;
-	event: 'joined' | 'left' | 'imported' | 'info_requested' | 'preference_stop';
+	event:
+		| 'joined'
+		| 'left'
+		| 'imported'
+		| 'info_requested'
+		| 'preference_stop'
+		/** Deleted by Remove Undeliverable: undeliverable in the given number of broadcasts in a row. */
+		| 'removed_undeliverable';
 	source: ConsentSource;
 }
 
@@ -123,7 +132,8 @@ export interface ConsentStore {
 	recipientByPseudonym(pseudonym: string): Promise<Recipient | undefined>;
 	/** Subscribers in the audience (everyone when not given). */
 	countSubscribers(audience?: Audience): Promise<number>;
-	statistics(input: { days: number; now?: Date }): Promise<Statistics>;
+	/** `undeliverableAfter` (default 3): the streak from which a subscriber counts as undeliverable. */
+	statistics(input: { days: number; now?: Date; undeliverableAfter?: number }): Promise<Statistics>;
 	recordAudit(event: AuditEvent): Promise<void>;
 	/**
 	 * Webhook dedupe: records the keys and returns those not seen before (in input order).
@@ -389,4 +399,52 @@ export interface BroadcastQueue {
 }
 
 /** What both backends provide. */
-export type Store = ConsentStore & OrderedConsent & InboxStore & DeliveryLedger & BroadcastQueue;
+export type Store = ConsentStore &
+	OrderedConsent &
+	InboxStore &
+	DeliveryLedger &
+	BroadcastQueue &
+	UndeliverableStore &
+	StaffLimitStore;
+
+// ---- Data minimisation: repeatedly undeliverable subscribers ---------------------------------
+
+export interface UndeliverableStore {
+	/**
+	 * Deletes, like a Stop, every subscriber whose sends were undeliverable (WhatsApp 131026) in at
+	 * least `after` consecutive broadcasts, with an audit entry `removed_undeliverable` each; returns
+	 * their pseudonyms. One transaction.
+	 */
+	removeUndeliverable(input: {
+		after: number;
+		source?: ConsentSource;
+		at?: Date;
+	}): Promise<{ removed: string[] }>;
+}
+
+// ---- Messages forwarded to staff, limited per person -----------------------------------------
+
+export type StaffAdmission = 'forwarded' | 'held';
+
+/** What staff are told once an hour: counts only, never who. */
+export interface HeldBackSummary {
+	messages: number;
+	people: number;
+	/** From the first message held back since the last summary, to now. */
+	since: Date;
+	until: Date;
+}
+
+/**
+ * At most `limit` messages an hour per person reach staff (issue 12, point 6). Counted per blind
+ * index, never a number; a person's hour starts with their first forwarded message; rows are
+ * pruned once their hour is over and their held-back messages were summarised.
+ */
+export interface StaffLimitStore {
+	admitToStaff(identity: Identity, input: { limit: number; now?: Date }): Promise<StaffAdmission>;
+	/**
+	 * The summary of messages held back, once an hour after the first of them, claimed by one caller
+	 * only (several workers may ask); undefined when none is due.
+	 */
+	takeHeldBackSummary(input?: { now?: Date }): Promise<HeldBackSummary | undefined>;
+}
