@@ -18,6 +18,7 @@ import {
 } from '../../../scripts/n8n/queue-cluster';
 import {
 	cmsWebhookPath,
+	findNode,
 	loadWorkflow,
 	localCredentials,
 	serviceWebhooks,
@@ -25,7 +26,7 @@ import {
 	type ExportedWorkflow,
 } from '../../../scripts/n8n/workflows';
 import { startMailSink, type MailSink } from '../../../scripts/sandbox/mail-sink';
-import { startSimulator, type Simulator } from '../../../simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator';
 
 /** The consent store's schema inside its own database (the credential's default). */
 const STORE_SCHEMA = 'civic_broadcast';
@@ -45,20 +46,41 @@ export interface QueueEnvironment {
 	stop(): Promise<void>;
 }
 
-export async function startQueueEnvironment(
-	options: Pick<
+export interface QueueEnvironmentOptions
+	extends Pick<
 		QueueClusterOptions,
 		'workers' | 'webhookProcessors' | 'workerConcurrency' | 'tarball'
-	> = {},
+	> {
+	/** The WhatsApp credential's pace: Messages per Second per Number, Share Kept for Replies (%). */
+	pace?: { messagesPerSecond: number; replySharePercent: number };
+	/**
+	 * Also import and publish the Resume Broadcasts workflow; `everySeconds` shortens its schedule
+	 * (the same workflow, only the interval changed) so a test need not wait for the minute.
+	 */
+	resumeBroadcasts?: { everySeconds?: number };
+	simulator?: SimulatorOptions;
+}
+
+export async function startQueueEnvironment(
+	options: QueueEnvironmentOptions = {},
 ): Promise<QueueEnvironment> {
+	const { pace, resumeBroadcasts, simulator, ...clusterOptions } = options;
 	const workflows: ExportedWorkflow[] = [
 		loadWorkflow('subscriptions.json'),
 		loadWorkflow('cms-announcements.json'),
 		// The other two name it as their error workflow.
 		loadWorkflow('error-alerts.json'),
 	];
+	if (resumeBroadcasts) {
+		const resume = loadWorkflow('resume-broadcasts.json');
+		if (resumeBroadcasts.everySeconds)
+			findNode(resume, 'Every Minute').parameters.rule = {
+				interval: [{ field: 'seconds', secondsInterval: resumeBroadcasts.everySeconds }],
+			};
+		workflows.push(resume);
+	}
 	const [subscriptions, cms] = workflows;
-	const sim = await startSimulator();
+	const sim = await startSimulator(simulator);
 	const mail = await startMailSink(() => undefined);
 	const stops: Array<() => Promise<unknown>> = [() => mail.stop(), () => sim.stop()];
 	const stopAll = async () => {
@@ -92,10 +114,12 @@ export async function startQueueEnvironment(
 							dataProtectionKey,
 						},
 					}
-				: credential,
+				: credential.type === 'whatsAppBroadcastApi' && pace
+					? { ...credential, data: { ...credential.data, ...pace } }
+					: credential,
 		);
 		const cluster = await startQueueCluster({
-			...options,
+			...clusterOptions,
 			credentials,
 			workflows,
 			waitForWebhooks: serviceWebhooks(subscriptions, cms),
