@@ -13,75 +13,30 @@
  * Why this file is long: one scenario per figure the README reports (rates, throughput per
  * route, memory), all over one simulator child process; split up, the printed report would scatter.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 import { sendBroadcast, type BroadcastSummary } from '../nodes/core/broadcast';
 import { CloudApiClient, WhatsAppChannel } from '../nodes/core/channels/whatsapp';
-import { openStore, type Store, type SubscribeInput } from '../nodes/core/store';
 import { announcementTemplate } from '../test/support/announcement';
 import { tempSqlite } from '../test/support/temp-store';
-import { testKeys } from '../test/support/test-key';
 import { selfSignedCertificate } from '../test/support/tls-front';
 import { BENCH_HOST } from './route-helper';
+import { counters, gc, PHONE_ID, ROOT, seedInChild, startSimProcess, TOKEN } from './sim-process';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const ROUTES = ['direct', 'proxy', 'https', 'https-proxy'] as const;
 type RouteName = (typeof ROUTES)[number];
 const ROUTE = (process.env.BENCH_ROUTE ?? 'direct') as RouteName;
 if (!ROUTES.includes(ROUTE)) throw new Error(`BENCH_ROUTE must be one of ${ROUTES.join(', ')}`);
-const ROOT = path.resolve(__dirname, '..');
-const TOKEN = 'bench-token';
-const PHONE_ID = '100000000000001';
 
 const MESSAGE = announcementTemplate(
 	'Wasserleitung: Sperre am Montag',
 	'https://gemeinde.example/news/42',
 );
-
-interface SimProcess {
-	baseUrl: string;
-	child: ChildProcess;
-}
-
-async function startSimProcess(rate: number, latencyMs: number): Promise<SimProcess> {
-	const child = spawn(
-		process.execPath,
-		[
-			'--import',
-			'tsx',
-			'simulator/cli.ts',
-			'--port',
-			'0',
-			'--rate',
-			String(rate),
-			'--latency',
-			String(latencyMs),
-			'--token',
-			TOKEN,
-			'--phone-number-id',
-			PHONE_ID,
-		],
-		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-	);
-	const baseUrl = await new Promise<string>((resolve, reject) => {
-		let out = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			const match = /listening on (http:\/\/\S+)/.exec(out);
-			if (match) resolve(match[1]);
-		});
-		child.on('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-	});
-	// The simulator's pair-rate window is irrelevant here (one message per person) but costs memory.
-	await post(`${baseUrl}/_sim/configure`, { pairRate: false, record: 'counts' });
-	return { baseUrl, child };
-}
 
 interface BenchRoute {
 	baseUrl: string;
@@ -133,67 +88,6 @@ async function openRoute(simBaseUrl: string): Promise<BenchRoute> {
 			return { baseUrl: `https://localhost:${tlsPort}`, env: {}, stop };
 		default:
 			return { baseUrl: `https://${BENCH_HOST}`, env: { HTTPS_PROXY: proxyUrl! }, stop };
-	}
-}
-
-async function post(url: string, body: unknown): Promise<unknown> {
-	const response = await fetch(url, {
-		method: 'POST',
-		body: JSON.stringify(body),
-		headers: { 'content-type': 'application/json' },
-	});
-	return response.json();
-}
-
-async function counters(
-	baseUrl: string,
-): Promise<{ accepted: number; errors: Record<string, number> }> {
-	return (await (await fetch(`${baseUrl}/_sim/counters`)).json()) as {
-		accepted: number;
-		errors: Record<string, number>;
-	};
-}
-
-/** A full garbage collection, so that heap figures show what is retained, not what awaits collection. */
-const gc: () => void =
-	global.gc ??
-	(() => {
-		setFlagsFromString('--expose-gc');
-		return runInNewContext('gc') as () => void;
-	})();
-
-async function seedInChild(dbPath: string, count: number): Promise<void> {
-	const child = spawn(
-		process.execPath,
-		['--import', 'tsx', __filename, '--seed', dbPath, String(count)],
-		{
-			cwd: ROOT,
-			stdio: 'inherit',
-		},
-	);
-	const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-	if (code !== 0) throw new Error(`seeding failed with exit code ${code}`);
-}
-
-async function seedMain(dbPath: string, count: number): Promise<void> {
-	const store = await openStore({ backend: 'sqlite', path: dbPath, keys: testKeys });
-	await seed(store, count);
-	await store.close();
-}
-
-async function seed(store: Store, count: number): Promise<void> {
-	const batch = 5_000;
-	for (let from = 0; from < count; from += batch) {
-		const inputs: SubscribeInput[] = [];
-		for (let n = from; n < Math.min(count, from + batch); n++) {
-			inputs.push({
-				identity: { phone: `49151${String(10_000_000 + n)}` },
-				language: 'de',
-				source: 'import',
-				textVersion: 'v1',
-			});
-		}
-		await store.subscribeMany(inputs);
 	}
 }
 
@@ -265,7 +159,7 @@ async function run(scenario: Scenario): Promise<{
 		client.close();
 		const routeCounts = await route.stop();
 		if (routeCounts) console.log(`  route ${ROUTE}: ${routeCounts}`);
-		sim.child.kill('SIGTERM');
+		await sim.stop();
 		await db.dispose();
 	}
 }
@@ -317,10 +211,7 @@ async function main(): Promise<void> {
 	);
 }
 
-const seedAt = process.argv.indexOf('--seed');
-(seedAt > 0 ? seedMain(process.argv[seedAt + 1], Number(process.argv[seedAt + 2])) : main()).catch(
-	(error: unknown) => {
-		console.error(error);
-		process.exit(1);
-	},
-);
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});

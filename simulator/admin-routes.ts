@@ -28,6 +28,10 @@ export async function handleAdmin(
 		}
 		case 'GET /_sim/counters':
 			return sim.json(res, 200, sim.counters());
+		case 'GET /_sim/arrivals':
+			// When each accepted message arrived (ms), in order, without numbers: benchmarks measure
+			// the busiest second from another process.
+			return sim.json(res, 200, { at: sim.accepted().map((message) => message.at) });
 		case 'GET /_sim/deliveries':
 			return sim.json(res, 200, { deliveries: sim.deliveries() });
 		case 'POST /_sim/reset':

@@ -8,7 +8,8 @@ const HELP = `WhatsApp Cloud API simulator
                        [--app-secret S] [--callback-url URL] [--latency MS] [--seed N]
                        [--auto-statuses]
 
-Admin endpoints: GET /_sim/messages?to=…, GET /_sim/counters, GET /_sim/deliveries,
+Admin endpoints: GET /_sim/messages?to=…, GET /_sim/counters, GET /_sim/arrivals,
+GET /_sim/deliveries,
 POST /_sim/citizen {"from":"4915112345678","text":"Start"}, POST /_sim/status,
 POST /_sim/configure {…}, POST /_sim/reset.`;
 

@@ -31,6 +31,24 @@ describe('simulator: inspection and control over HTTP', () => {
 		expect(sim.counters().requests).toBe(0);
 	});
 
+	it('tells when each accepted message arrived, without the numbers', async () => {
+		let now = 1_000;
+		const timed = await startSimulator({ rate: 0, pairRate: false, now: () => now });
+		try {
+			await send(timed, announcement('4915100000004', 'eins'));
+			now = 1_250;
+			await send(timed, announcement('4915100000005', 'zwei'));
+			await send(timed, { bad: true });
+			now = 2_400;
+			await send(timed, announcement('4915100000004', 'drei'));
+			const raw = await (await fetch(`${timed.baseUrl}/_sim/arrivals`)).text();
+			expect(JSON.parse(raw)).toEqual({ at: [1_000, 1_250, 2_400] });
+			expect(raw).not.toContain('4915100000004');
+		} finally {
+			await timed.stop();
+		}
+	});
+
 	it('is configured and plays citizens over HTTP', async () => {
 		const hook = await new WebhookReceiver(sim.config.appSecret).start();
 		await fetch(`${sim.baseUrl}/_sim/configure`, {
