@@ -8,7 +8,7 @@ import type {
 import type { Channel } from './channel';
 import { systemClock } from './clock';
 import { InFlightLimit } from './in-flight';
-import { Lease } from './lease';
+import { BroadcastBusyError, Lease } from './lease';
 import type { MessageSpec } from './message-spec';
 import { resolveSendOptions, type SendOptions } from './options';
 import type { BroadcastRequest, BroadcastStore } from './request';
@@ -128,12 +128,13 @@ export class SenderLoop<Message> {
 		private readonly loopOptions: LoopOptions = {},
 	) {
 		this.pace = broadcastPace(number);
-		// The broadcast's own lease lasts as long as the number's: when a dead loop's number lease
-		// runs out, the next loop must not find the broadcast still held.
+		// The broadcast's own lease lasts half as long as the number's, so after a dead loop it has
+		// always run out by the time the number's has, whenever each was last renewed (separate
+		// timers). A live loop loses nothing by it: its owner may renew an expired lease.
 		this.options = resolveSendOptions({
 			...loopOptions,
 			rate: this.pace.rate,
-			leaseMs: loopOptions.senderLeaseMs ?? SENDER_LEASE_MS,
+			leaseMs: Math.max(1, Math.floor((loopOptions.senderLeaseMs ?? SENDER_LEASE_MS) / 2)),
 		});
 	}
 
@@ -178,7 +179,15 @@ export class SenderLoop<Message> {
 			const next = await this.store.nextQueued(this.number.sender);
 			if (!next) return 'drained';
 			await this.store.startRun(next.id);
-			const summary = await this.run(next, { bucket, inFlight }, leaseLost);
+			let summary: BroadcastSummary | undefined;
+			try {
+				summary = await this.run(next, { bucket, inFlight }, leaseLost);
+			} catch (error) {
+				// Its own lease is still held by a loop that died (or a direct `sendBroadcast`): someone
+				// else's turn for now, not a failure; the poster or the next resume tries again.
+				if (error instanceof BroadcastBusyError) return 'busy';
+				throw error;
+			}
 			if (summary) runs.push(summary);
 			if (summary?.stopped) return 'stopped';
 			if (stopAfter === next.id && !summary?.yielded) return 'drained';

@@ -224,6 +224,24 @@ describe('broadcast queue: nobody needed', () => {
 		});
 	});
 
+	it("a broadcast whose own lease a dead loop still holds is someone else's turn (busy), not a failure", async () => {
+		const { broadcast } = await rig.store.enqueueBroadcast({
+			key: 'still-held',
+			sender: SENDER,
+			message: ANNOUNCEMENT,
+			audience: { kind: 'everyone' },
+			priority: 0,
+			settings: { policy: 'at-least-once' },
+		});
+		await rig.store.claimBroadcast(broadcast.id, 'dead-loop', new Date(Date.now() + 60_000));
+		const loop = new SenderLoop(rig.store, rig.channel, unpaced, BACKOFF);
+		expect(await loop.drain()).toEqual({ status: 'busy', runs: [] });
+		expect(rig.sim.accepted()).toHaveLength(0);
+		// The dead loop's broadcast lease runs out; the number was released, so the next drain sends it.
+		await rig.store.claimBroadcast(broadcast.id, 'dead-loop', new Date(Date.now() - 1));
+		expect((await loop.drain()).runs.map((run) => run.sent)).toEqual([40]);
+	});
+
 	it('a finished key posted again is queued again and reaches only those not yet sent', async () => {
 		const loop = new SenderLoop(rig.store, rig.channel, unpaced, BACKOFF);
 		const post = () =>
