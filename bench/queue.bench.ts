@@ -62,6 +62,10 @@ interface Result {
 	longestGapMs: number;
 	throttled: number;
 	rssGrowthMb?: number;
+	/** Peak growth of the JS heap V8 reserved (heapTotal), the part of the RSS growth that is JS. */
+	heapGrowthMb?: number;
+	/** JS heap still held after the broadcasts and a full GC. */
+	retainedHeapMb?: number;
 	/** Mean time from handing a send to the client to its answer, as the sender sees it (ms). */
 	meanLatencyMs: number;
 	/** This process's CPU time per message sent (µs). */
@@ -109,8 +113,15 @@ async function run(scenario: Scenario): Promise<Result> {
 	const clients: CloudApiClient[] = [];
 	try {
 		let peak = baseline;
+		const heapBaseline = process.memoryUsage().heapTotal;
+		const heapUsedBefore = process.memoryUsage().heapUsed;
+		let heapPeak = heapBaseline;
 		const sampler = scenario.trackRss
-			? setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+			? setInterval(() => {
+					const memory = process.memoryUsage();
+					peak = Math.max(peak, memory.rss);
+					heapPeak = Math.max(heapPeak, memory.heapTotal);
+				}, 50)
 			: undefined;
 		const latency: SendLog = { ms: 0, n: 0, starts: [] };
 		const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -153,6 +164,8 @@ async function run(scenario: Scenario): Promise<Result> {
 			return outcome;
 		});
 		const sent = summaries.reduce((total, s) => total + s.sent, 0);
+		gc();
+		const retained = process.memoryUsage().heapUsed - heapUsedBefore;
 		const at = await arrivals(sim.baseUrl);
 		if (process.env.BENCH_TRACE) console.log(`  arrivals per second: ${perSecond(at).join(' ')}`);
 		const span =
@@ -172,7 +185,13 @@ async function run(scenario: Scenario): Promise<Result> {
 				p50: loopDelay.percentile(50) / 1e6,
 				p99: loopDelay.percentile(99) / 1e6,
 			},
-			...(scenario.trackRss ? { rssGrowthMb: (peak - baseline) / 1024 / 1024 } : {}),
+			...(scenario.trackRss
+				? {
+						rssGrowthMb: (peak - baseline) / 1024 / 1024,
+						heapGrowthMb: (heapPeak - heapBaseline) / 1024 / 1024,
+						retainedHeapMb: retained / 1024 / 1024,
+					}
+				: {}),
 		};
 	} finally {
 		for (const client of clients) client.close();
@@ -214,7 +233,7 @@ function describeTwo(scenario: Scenario, r: Result): string {
 		`  sent ${r.sent}; per broadcast ${r.summaries.map((s) => `${f(s.messagesPerSecond)} msg/s, peak in flight ${s.peakInFlight}`).join('; ')}; longest pause between arrivals ${r.longestGapMs} ms`,
 		...(r.rssGrowthMb !== undefined
 			? [
-					`  peak RSS growth from opening the store to the end ${f(r.rssGrowthMb)} MB (target <= 100 MB)`,
+					`  peak RSS growth from opening the store to the end ${f(r.rssGrowthMb)} MB (target <= 100 MB), of which JS heap reserved ${f(r.heapGrowthMb ?? 0)} MB; heap still held after GC ${f(r.retainedHeapMb ?? 0)} MB`,
 				]
 			: []),
 		diagnostics(r),
