@@ -161,15 +161,23 @@ describe(`the sending worker killed mid-broadcast in queue mode (CRASH_SEED=${SE
 			async () => ((await ledger()).state === 'done' ? true : undefined),
 			300_000,
 		);
+		const doneAt = Date.now();
 		const done = await ledger();
+		// An execution that was running on the dead worker stays `running` in n8n's database until
+		// main finds its job stalled (lock 60 s, stall check every 30 s): hence the long limit.
 		expect(
 			await untilExecutionsFinished(
 				env.cluster.baseUrl,
 				env.cookie,
 				'civicResumeBroadcasts',
-				120_000,
+				240_000,
 			),
 		).toBe(true);
+		say(
+			`done ${s(doneAt - killedAt)} s after the kill; no Resume Broadcasts execution current ` +
+				`${s(Date.now() - killedAt)} s after it; kept executions by workflow and status: ` +
+				(await keptExecutions(env)),
+		);
 		const report = await env.store.broadcastReport(KEY);
 
 		let missed = 0;
@@ -224,6 +232,20 @@ describe(`the sending worker killed mid-broadcast in queue mode (CRASH_SEED=${SE
 		expect(findPhoneLeaks(JSON.stringify(env.sim.accepted()), PHONES).length).toBeGreaterThan(0);
 	});
 });
+
+/** n8n's kept executions (failed ones; successful runs are not saved), as `workflow status` counts. */
+async function keptExecutions(env: QueueEnvironment): Promise<string> {
+	const response = await fetch(`${env.cluster.baseUrl}/rest/executions?limit=100`, {
+		headers: { cookie: env.cookie },
+	});
+	const { data } = (await response.json()) as {
+		data: { results: Array<{ workflowId: string; status: string }> };
+	};
+	const counts = new Map<string, number>();
+	for (const { workflowId, status } of data.results)
+		counts.set(`${workflowId} ${status}`, (counts.get(`${workflowId} ${status}`) ?? 0) + 1);
+	return [...counts].map(([what, n]) => `${what} ${n}`).join(', ') || 'none';
+}
 
 function s(ms: number): string {
 	return (ms / 1000).toFixed(1);
