@@ -10,6 +10,10 @@
  *
  * The busiest second is counted where Meta would count it: from the simulator's arrival times of
  * accepted messages (GET /_sim/arrivals). With no 130429 answers every send that arrived is there.
+ *
+ * Why this file is long: one scenario per figure of issue 11's benchmark list, each printing the
+ * same set of context figures (load, CPU per send, event-loop delay), over one simulator process;
+ * split up, the report would scatter.
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
