@@ -146,10 +146,7 @@ async function run(scenario: Scenario): Promise<Result> {
 				const channel = timed(new WhatsAppChannel(client), latency);
 				const loop = new SenderLoop(store, channel, number);
 				return publishBroadcast(
-					store,
 					loop,
-					channel,
-					PHONE_ID,
 					{
 						key: `${scenario.name}-${i + 1}`,
 						message: announcementTemplate(`Mitteilung ${i + 1}`, 'https://gemeinde.example/n/1'),

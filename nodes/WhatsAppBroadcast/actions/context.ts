@@ -24,8 +24,6 @@ export interface BroadcastContext extends StoreContext {
 		options?: { detached?: boolean; signal?: AbortSignal },
 	): Promise<{
 		loop: SenderLoop<unknown>;
-		channel: WhatsAppChannel;
-		number: NumberSettings;
 		/** Closes a detached loop's own client (this execution's closes with the execution). */
 		close(): void;
 	}>;
@@ -57,7 +55,7 @@ export async function createContext(
 			const own = options.detached ? await newClient() : await api();
 			const channel = new WhatsAppChannel(own);
 			const loop = new SenderLoop(queueStore, channel, number, { signal: options.signal });
-			return { loop, channel, number, close: () => options.detached && own.close() };
+			return { loop, close: () => options.detached && own.close() };
 		},
 	};
 	// The store is cached per credential and stays open; only this execution's sockets close.

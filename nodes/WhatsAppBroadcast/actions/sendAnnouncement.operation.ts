@@ -74,15 +74,12 @@ export async function execute(
 		if (options.dryRun) return await dryRun(this, context, request);
 		const wait = options.waitForCompletion !== false;
 		const signal = this.getExecutionCancelSignal?.();
-		const { loop, channel, number, close } = await context.senderLoop(store, {
+		const { loop, close } = await context.senderLoop(store, {
 			detached: !wait,
 			signal: wait ? signal : undefined,
 		});
 		const outcome = await publishBroadcast(
-			store,
 			loop,
-			channel,
-			number.sender,
 			{
 				...request,
 				priority:

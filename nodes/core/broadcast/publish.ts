@@ -32,17 +32,15 @@ export interface PublishOptions {
  * after anything more urgent, and exactly once per person however often it is posted.
  */
 export async function publishBroadcast<Message>(
-	store: QueueStore,
 	loop: SenderLoop<Message>,
-	channel: Channel<Message>,
-	sender: string,
 	request: PublishRequest,
 	options: PublishOptions,
 ): Promise<PublishOutcome> {
+	const { store } = loop;
 	const { broadcast, requeued } = await enqueueBroadcast(
 		store,
-		channel as Channel<unknown>,
-		sender,
+		loop.channel as Channel<unknown>,
+		loop.number.sender,
 		request,
 	);
 	if (!options.wait) {

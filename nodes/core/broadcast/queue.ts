@@ -122,9 +122,9 @@ export class SenderLoop<Message> {
 	private readonly pace: { rate: number; burst: number };
 
 	constructor(
-		private readonly store: QueueStore,
-		private readonly channel: Channel<Message>,
-		private readonly number: NumberSettings,
+		readonly store: QueueStore,
+		readonly channel: Channel<Message>,
+		readonly number: NumberSettings,
 		private readonly loopOptions: LoopOptions = {},
 	) {
 		this.pace = broadcastPace(number);

@@ -85,7 +85,7 @@ describe('broadcast queue: one sender per number', () => {
 		const loops = [0, 1].map(() => new SenderLoop(rig.store, counted.channel, number, loopOptions));
 		const both = Promise.all(
 			['a', 'b'].map((key, i) =>
-				publishBroadcast(rig.store, loops[i], counted.channel, SENDER, request(key), {
+				publishBroadcast(loops[i], request(key), {
 					wait: true,
 					sleep: (ms, signal) => clock.sleep(ms, signal),
 					pollMs: 50,
@@ -114,10 +114,7 @@ describe('broadcast queue: one sender per number', () => {
 		const posts = Promise.all(
 			[0, 1].map(() =>
 				publishBroadcast(
-					rig.store,
 					new SenderLoop(rig.store, counted.channel, number, loopOptions),
-					counted.channel,
-					SENDER,
 					request('same'),
 					{ wait: true, sleep: (ms, signal) => clock.sleep(ms, signal), pollMs: 50 },
 				),
@@ -141,22 +138,12 @@ describe('broadcast queue: one sender per number', () => {
 			sleep: (ms: number, s?: AbortSignal) => clock.sleep(ms, s),
 			pollMs: 50,
 		};
-		const normal = publishBroadcast(
-			rig.store,
-			loop,
-			counted.channel,
-			SENDER,
-			request('normal'),
-			wait,
-		);
+		const normal = publishBroadcast(loop, request('normal'), wait);
 		// Let the normal one start, then post the urgent one from another execution.
 		const started = (async () => {
 			while (rig.sim.accepted().length < 15) await clock.sleep(5);
 			return publishBroadcast(
-				rig.store,
 				new SenderLoop(rig.store, counted.channel, number, loopOptions),
-				counted.channel,
-				SENDER,
 				request('urgent', { priority: PRIORITY.urgent }),
 				wait,
 			);
@@ -185,7 +172,7 @@ describe('broadcast queue: nobody needed', () => {
 		const loop = new SenderLoop(rig.store, rig.channel, unpaced, BACKOFF);
 		let finished!: () => void;
 		const done = new Promise<void>((resolve) => (finished = resolve));
-		const outcome = await publishBroadcast(rig.store, loop, rig.channel, SENDER, request('cms-1'), {
+		const outcome = await publishBroadcast(loop, request('cms-1'), {
 			wait: false,
 			onBackgroundDone: finished,
 		});
@@ -243,8 +230,7 @@ describe('broadcast queue: nobody needed', () => {
 
 	it('a finished key posted again is queued again and reaches only those not yet sent', async () => {
 		const loop = new SenderLoop(rig.store, rig.channel, unpaced, BACKOFF);
-		const post = () =>
-			publishBroadcast(rig.store, loop, rig.channel, SENDER, request('rerun'), { wait: true });
+		const post = () => publishBroadcast(loop, request('rerun'), { wait: true });
 		expect(await post()).toMatchObject({ status: 'done', sent: 40 });
 		expect(await post()).toMatchObject({ status: 'done', sent: 0, skippedAlreadySent: 40 });
 		expect(rig.counts()).toEqual(rig.phones.map(() => 1));

@@ -47,10 +47,7 @@ describe('PostgreSQL goes away in the middle of a broadcast', () => {
 		};
 		const options = { backoff: { baseMs: 2, maxMs: 20 }, senderLeaseMs: LEASE_MS, pageSize: 50 };
 		const posting = publishBroadcast(
-			store,
 			new SenderLoop(store, rig.channel, number, options),
-			rig.channel,
-			SENDER,
 			{ key: 'outage', message: ANNOUNCEMENT },
 			{ wait: true },
 		);

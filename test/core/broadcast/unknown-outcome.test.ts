@@ -21,14 +21,9 @@ describe('unknown outcomes: one policy', () => {
 
 	it('at-most-once never sends again when the answer was lost, and counts each as unknown', async () => {
 		const loop = new SenderLoop(rig.store, rig.channel, unpaced, BACKOFF);
-		const outcome = await publishBroadcast(
-			rig.store,
-			loop,
-			rig.channel,
-			SENDER,
-			request('amo', { policy: 'at-most-once' }),
-			{ wait: true },
-		);
+		const outcome = await publishBroadcast(loop, request('amo', { policy: 'at-most-once' }), {
+			wait: true,
+		});
 		const counts = rig.counts();
 		expect(counts.every((n) => n <= 1)).toBe(true);
 		expect(outcome).toMatchObject({ status: 'done', possibleDuplicates: 0 });
@@ -39,7 +34,7 @@ describe('unknown outcomes: one policy', () => {
 
 	it('at-least-once sends again and counts each resend as a possible duplicate', async () => {
 		const loop = new SenderLoop(rig.store, rig.channel, unpaced, BACKOFF);
-		const outcome = await publishBroadcast(rig.store, loop, rig.channel, SENDER, request('alo'), {
+		const outcome = await publishBroadcast(loop, request('alo'), {
 			wait: true,
 		});
 		const counts = rig.counts();
