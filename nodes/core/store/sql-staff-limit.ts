@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import type { IdentityCodec } from './identity-codec';
-import type { SqlDriver } from './sql-driver';
+import type { SqlDriver, SqlExecutor } from './sql-driver';
 import type { HeldBackSummary, Identity, StaffAdmission, StaffLimitStore } from './types';
 
 export const STAFF_WINDOW_MS = 3_600_000;
@@ -25,6 +25,7 @@ export function sqlStaffLimit(db: SqlDriver, codec: IdentityCodec): StaffLimitSt
 			const now = (input.now ?? new Date()).getTime();
 			const ended = now - STAFF_WINDOW_MS;
 			return db.transaction(async (tx) => {
+				await serialise(tx);
 				await tx.run(`DELETE FROM staff_forwards WHERE window_start <= $1 AND held = 0`, [ended]);
 				await tx.run(
 					`INSERT INTO staff_forwards (identity_index, window_start, forwarded, held) VALUES ($1, $2, 0, 0) ON CONFLICT (identity_index) DO NOTHING`,
@@ -59,6 +60,7 @@ export function sqlStaffLimit(db: SqlDriver, codec: IdentityCodec): StaffLimitSt
 		async takeHeldBackSummary(input: { now?: Date } = {}): Promise<HeldBackSummary | undefined> {
 			const now = (input.now ?? new Date()).getTime();
 			return db.transaction(async (tx) => {
+				await serialise(tx);
 				const [totals] = await tx.all(
 					`SELECT COUNT(*) AS people, COALESCE(SUM(held), 0) AS messages FROM staff_forwards WHERE held > 0`,
 				);
@@ -86,4 +88,15 @@ export function sqlStaffLimit(db: SqlDriver, codec: IdentityCodec): StaffLimitSt
 			});
 		},
 	};
+}
+
+/**
+ * One staff-limit step at a time per schema on PostgreSQL: each step sweeps several people's rows
+ * (the hour's clean-up, the summary), and two steps taking those row locks in different orders
+ * deadlocked (seen: 40P01 with twelve concurrent callers). These steps are rare (questions to
+ * staff only), so a lock for the transaction's length costs nothing. SQLite serialises writers itself.
+ */
+async function serialise(tx: SqlExecutor): Promise<void> {
+	if (tx.dialect === 'postgres')
+		await tx.all(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.staff_forwards'))`);
 }
