@@ -14,7 +14,7 @@ export { type MessageSpec, type TemplateSpec, type TextSpec } from './message-sp
 export { sanitizeParameter, stripHtml, decodeEntities, truncate } from './sanitize';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket';
 export { systemClock, type Clock } from './clock';
-export { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE, type SendOptions } from './options';
+export { DEFAULT_RATE, type SendOptions } from './options';
 export { backoffDelay, type BackoffOptions } from './backoff';
 export { BroadcastBusyError } from './lease';
 export { sendReply, type ReplyOptions, type ReplyRequest, type ReplyResult } from './reply';

@@ -38,8 +38,6 @@ export type ResolvedSendOptions = Required<Omit<SendOptions, 'signal' | 'burst' 
 	Pick<SendOptions, 'signal' | 'burst' | 'maxInFlight'>;
 
 export const DEFAULT_RATE = 20;
-/** What a lone broadcast starts with before it has seen an answer (in-flight.ts). */
-export const DEFAULT_MAX_IN_FLIGHT = 8;
 
 export function resolveSendOptions(options: SendOptions): ResolvedSendOptions {
 	const resolved: ResolvedSendOptions = {
